@@ -1,0 +1,138 @@
+"""Who may open which route: the members-only rule of Comptoir, decided in one place.
+
+Every route needs an approved member unless it is on the public allow-list below. A route may
+narrow that further to some roles with :func:`roles_required` (or, for the Wagtail admin, a path
+prefix). Wagtail pages are served by one route, so the page's own ``members_only`` flag is read
+through the same :func:`decide` from a ``before_serve_page`` hook.
+"""
+
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+
+class Access(Enum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"  # any signed-in account, approved or not (its own account pages)
+    MEMBERS = "members"  # approved members
+    STAFF = "staff"  # approved programme staff
+
+
+# Routes anybody may open: sign-up, login and password flows, language switch, health check,
+# and the CMS pages (whose own flag is checked by the page hook).
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "health",
+        "set_language",
+        "wagtail_serve",
+        "account_login",
+        "account_logout",
+        "account_signup",
+        "account_confirm_email",
+        "account_email_verification_sent",
+        "account_inactive",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+    }
+)
+
+# Routes of a signed-in account whatever its membership status: a pending member may still
+# manage their password and e-mail, and read where their request stands.
+SIGNED_IN_URL_NAMES = frozenset(
+    {
+        "membership_status",
+        "account_change_password",
+        "account_set_password",
+        "account_email",
+        "account_reauthenticate",
+    }
+)
+
+STAFF_PATH_PREFIXES = ("/cms/",)
+
+# Images shown on public pages; every other upload is for members only.
+PUBLIC_MEDIA_PREFIXES = ("images/", "original_images/")
+
+ROLES_ATTRIBUTE = "comptoir_roles"
+
+
+def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a view as open to approved members of these roles only (staff always may)."""
+
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(view, ROLES_ATTRIBUTE, frozenset(roles))
+        return view
+
+    return mark
+
+
+def route_access(request: HttpRequest, view_func: Callable[..., Any]) -> Access:
+    match = request.resolver_match
+    url_name = match.url_name if match else None
+    if any(request.path_info.startswith(prefix) for prefix in STAFF_PATH_PREFIXES):
+        return Access.STAFF
+    if url_name == "media":
+        path = match.kwargs.get("path", "") if match else ""
+        return Access.PUBLIC if path.startswith(PUBLIC_MEDIA_PREFIXES) else Access.MEMBERS
+    if url_name in PUBLIC_URL_NAMES:
+        return Access.PUBLIC
+    if url_name in SIGNED_IN_URL_NAMES:
+        return Access.SIGNED_IN
+    return Access.MEMBERS
+
+
+def decide(
+    request: HttpRequest, access: Access, roles: Iterable[str] | None = None
+) -> HttpResponse | None:
+    """None when the visitor may go on; otherwise the answer they get instead.
+
+    Anonymous visitors go to login with ``next``; signed-in members whose membership is not
+    approved go to the page that tells them where their request stands; approved members of
+    another role get a 403.
+    """
+    if access is Access.PUBLIC:
+        return None
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    if access is Access.SIGNED_IN:
+        return None
+    if not user.is_approved:
+        return HttpResponseRedirect(reverse("membership_status"))
+    is_staff = user.is_programme_staff
+    if access is Access.STAFF and not is_staff:
+        raise PermissionDenied
+    if roles and not is_staff and user.role not in roles:
+        raise PermissionDenied
+    return None
+
+
+class MembersOnlyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        roles = getattr(view_func, ROLES_ATTRIBUTE, None)
+        return decide(request, route_access(request, view_func), roles)
+
+
+def page_access(page: Any) -> Access:
+    """CMS pages are for members unless their type says they are public."""
+    return Access.MEMBERS if getattr(page.specific_class, "members_only", True) else Access.PUBLIC

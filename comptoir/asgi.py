@@ -1,0 +1,21 @@
+"""HTTP and WebSocket entry point (daphne). WebSockets are for approved members only."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.dev")
+# Django must be set up before anything imports models.
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter  # noqa: E402
+
+from comptoir.websocket import websocket_application  # noqa: E402
+from network.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": websocket_application(websocket_urlpatterns),
+    }
+)

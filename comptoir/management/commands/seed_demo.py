@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from comptoir.demo import DEMO_PASSWORD, demo_members_ensure
+from comptoir.services import site_tree_ensure
+
+
+class Command(BaseCommand):
+    help = "Create the demo site: public pages and one account per role. Safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        site_tree_ensure()
+        members = demo_members_ensure()
+        self.stdout.write(self.style.SUCCESS("Demo site ready. Demo accounts (password for all):"))
+        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        for member in members:
+            self.stdout.write(
+                f"  {member.email:<32} {member.get_role_display()} ({member.get_status_display()})"
+            )

@@ -1,0 +1,3 @@
+"""WebSocket routes of the network app; the discussion channels add their consumers here."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,44 @@
+"""Background work of the network app: e-mails about membership."""
+
+from django.urls import reverse
+from django_tasks import task
+
+from comptoir.mail import absolute_url, send_templated_mail
+
+from .models import Member, MembershipStatus
+from .selectors import member_list_reviewers
+
+
+@task()
+def send_membership_decision(*, member_id: int) -> int:
+    member = Member.objects.get(pk=member_id)
+    if member.status == MembershipStatus.PENDING:
+        return 0
+    template = (
+        "network/email/membership_approved"
+        if member.status == MembershipStatus.APPROVED
+        else "network/email/membership_refused"
+    )
+    return send_templated_mail(
+        recipients=[member.email],
+        template_prefix=template,
+        context={"member": member, "login_url": absolute_url(reverse("account_login"))},
+        language=member.language,
+    )
+
+
+@task()
+def notify_reviewers_of_request(*, member_id: int) -> int:
+    member = Member.objects.get(pk=member_id)
+    sent = 0
+    for reviewer in member_list_reviewers():
+        sent += send_templated_mail(
+            recipients=[reviewer.email],
+            template_prefix="network/email/membership_request",
+            context={
+                "member": member,
+                "review_url": absolute_url(reverse("network_admin:pending_members")),
+            },
+            language=reviewer.language,
+        )
+    return sent

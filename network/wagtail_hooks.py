@@ -1,0 +1,33 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+from .permissions import can_review_members
+
+admin_urlpatterns = [
+    path("", admin_views.pending_members, name="pending_members"),
+    path("<int:member_id>/approve/", admin_views.approve_member, name="approve_member"),
+    path("<int:member_id>/refuse/", admin_views.refuse_member, name="refuse_member"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_membership_review_urls():
+    return [path("adhesions/", include((admin_urlpatterns, "network_admin")))]
+
+
+class MembershipRequestsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return can_review_members(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_membership_requests_menu_item():
+    return MembershipRequestsMenuItem(
+        _("Membership requests"),
+        reverse("network_admin:pending_members"),
+        icon_name="user",
+        order=150,
+    )
