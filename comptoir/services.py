@@ -2,8 +2,10 @@
 
 import json
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import HomePage, StandardPage
 
@@ -172,13 +174,21 @@ def site_tree_ensure() -> HomePage:
     Idempotent: existing pages are kept as editors left them. Wagtail's own placeholder home
     ("Welcome to your new Wagtail site!") is replaced.
     """
+    # A database flushed by transactional tests loses what Wagtail's migrations created.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root")
     home = HomePage.objects.first()
     if home is None:
         placeholder = (
-            Page.objects.filter(depth=2, slug="home").exclude(content_type__model="homepage").first()
+            Page.objects.filter(depth=2, slug="home")
+            .exclude(content_type__model="homepage")
+            .first()
         )
         if placeholder is not None:
             Site.objects.filter(root_page=placeholder).delete()
@@ -195,7 +205,11 @@ def site_tree_ensure() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Comptoir"
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Comptoir",
         )
     elif site.root_page_id != home.pk:
         site.root_page = home

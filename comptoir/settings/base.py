@@ -165,10 +165,35 @@ if ELASTICSEARCH_URL:
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "comptoir"),
+            "INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "comptoir_"),
             "TIMEOUT": 5,
             "OPTIONS": {},
-            "INDEX_SETTINGS": {},
+            # French text: "Café", "cafe" and "CAFÉS" meet; "l'épicerie" matches "épicerie".
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "analysis": {
+                        "filter": {
+                            "french_elision": {
+                                "type": "elision",
+                                "articles_case": True,
+                                "articles": ["l", "d", "j", "m", "n", "s", "t", "qu", "c"],
+                            },
+                            "french_stemmer": {"type": "stemmer", "language": "light_french"},
+                        },
+                        "analyzer": {
+                            "default": {
+                                "tokenizer": "standard",
+                                "filter": [
+                                    "french_elision",
+                                    "lowercase",
+                                    "asciifolding",
+                                    "french_stemmer",
+                                ],
+                            }
+                        },
+                    }
+                }
+            },
         }
     }
 else:
@@ -236,7 +261,12 @@ WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
+    # smtp://, submission:// (STARTTLS on 587), smtps:// (TLS on 465), console://...
     _email = dj_email_url.parse(EMAIL_URL)
+    if "EMAIL_BACKEND" not in _email:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme in {EMAIL_URL.split(':')[0]!r}")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST = _email["EMAIL_HOST"]
     EMAIL_PORT = _email["EMAIL_PORT"]
@@ -245,6 +275,7 @@ if EMAIL_URL:
     EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
     EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
     EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -192,7 +192,8 @@ def test_every_route_answers_each_visitor_by_the_rule(visitor, visitors, client_
                 wrong.append((route.url, response.status_code, "approved member turned away"))
             if kind == "staff" and response.status_code != 403:
                 wrong.append((route.url, response.status_code, "staff-only route not refused"))
-        elif visitor == "staff":
-            if to_login or redirect == status_path or response.status_code == 403:
-                wrong.append((route.url, response.status_code, f"staff turned away to {redirect}"))
+        elif visitor == "staff" and (
+            to_login or redirect == status_path or response.status_code == 403
+        ):
+            wrong.append((route.url, response.status_code, f"staff turned away to {redirect}"))
     assert not wrong, "\n".join(f"{url} -> {code}: {why}" for url, code, why in wrong)
