@@ -30,7 +30,7 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
 makemessages: $(VENV)/.installed
-	$(PY) manage.py makemessages --locale fr --locale en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages --locale fr --locale en --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules --no-obsolete
 
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input --verbosity 0

@@ -28,3 +28,8 @@ def members_home(request: HttpRequest) -> HttpResponse:
 
 def membership_status(request: HttpRequest) -> HttpResponse:
     return render(request, "comptoir/membership_status.html", {"member": request.user})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent too late (expired session) or from elsewhere: say so in the visitor's words."""
+    return render(request, "403_csrf.html", status=403)
