@@ -13,7 +13,9 @@ def msgids(po_file: Path, *flags: str) -> list[str]:
     output = subprocess.run(
         ["msgattrib", *flags, str(po_file)], capture_output=True, text=True, check=True
     ).stdout
-    return [line for line in output.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+    return [
+        line for line in output.splitlines() if line.startswith("msgid ") and line != 'msgid ""'
+    ]
 
 
 def test_french_catalogue_is_complete_and_up_to_date(tmp_path):
