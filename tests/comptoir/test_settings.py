@@ -134,3 +134,12 @@ def test_check_deploy_is_clean_in_production():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_configured_database():
+    """CI runs the whole suite once with DATABASE_URL (PostgreSQL), once without (SQLite)."""
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
+    assert connection.vendor == expected
