@@ -19,7 +19,11 @@ class NavItem:
 def navigation_for(member) -> list[NavItem]:
     if member is None or not is_approved_member(member):
         return []
+    from directory.permissions import can_use_directory
+
     items = [NavItem(_("My space"), reverse("members_home"), "members_home")]
+    if can_use_directory(member):
+        items.append(NavItem(_("Directory"), reverse("directory:search"), "directory:search"))
     if can_use_admin(member):
         items.append(
             NavItem(_("Administration"), reverse("wagtailadmin_home"), "wagtailadmin_home")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("adhesion/", views.membership_status, name="membership_status"),
     path("espace/", views.members_home, name="members_home"),
+    path("annuaire/", include("directory.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from comptoir.demo import DEMO_PASSWORD, demo_members_ensure
 from comptoir.services import site_tree_ensure
+from directory.demo import demo_directory_ensure
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         site_tree_ensure()
         members = demo_members_ensure()
+        demo_directory_ensure(staff=next(m for m in members if m.is_superuser))
         self.stdout.write(self.style.SUCCESS("Demo site ready. Demo accounts (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for member in members:

@@ -1,0 +1,196 @@
+"""Directory search: one interface, two engines.
+
+A :class:`DirectoryQuery` (free text, facet filters, sort, page) goes in; a
+:class:`DirectoryResults` (one page of :class:`~directory.models.DirectoryEntry`, the total and the
+facet counts) comes out. :class:`DatabaseDirectorySearch` runs on the project's database
+(PostgreSQL full text with a French, accent-blind configuration; folded-text matching on SQLite).
+:class:`~directory.search_elasticsearch.ElasticsearchDirectorySearch` runs on Elasticsearch when
+``ELASTICSEARCH_URL`` is set. :func:`get_directory_search` picks one.
+
+Facet counts are disjunctive: the count shown beside a value is what the results would be with
+that value added to the other filters (values of one facet are OR-ed, facets are AND-ed).
+"""
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+
+from .models import DirectoryEntry, DirectoryEntryFacet
+from .text import fold
+
+# Facet names, in the order the search page shows them.
+FACETS = ("kind", "departement", "region", "population_band", "category", "delivers_to", "tag")
+SORTS = ("relevance", "name", "verified")
+MAX_PAGE_SIZE = 100
+TEXT_SEARCH_CONFIG = "french_unaccent"
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    text: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+
+    def __post_init__(self) -> None:
+        unknown = set(self.filters) - set(FACETS)
+        if unknown:
+            raise ValueError(f"unknown facets: {sorted(unknown)}")
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort: {self.sort}")
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise ValueError("page_size out of range")
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class DirectoryResults:
+    entries: list[DirectoryEntry]
+    total: int
+    page: int
+    num_pages: int
+    facets: dict[str, list[FacetCount]]
+    page_out_of_range: bool = False
+
+
+class DirectorySearchEngine(Protocol):
+    def search(
+        self, query: DirectoryQuery, *, include_unlisted: bool = False
+    ) -> DirectoryResults: ...
+
+    def index_entries(self, entries: Iterable[DirectoryEntry]) -> None: ...
+
+    def remove_entries(self, entry_ids: Iterable[int]) -> None: ...
+
+    def rebuild(self) -> int: ...
+
+
+def clamp_page(page: int, total: int, page_size: int) -> tuple[int, int, bool]:
+    """(page to show, number of pages, whether the asked page was out of range)."""
+    num_pages = max(1, math.ceil(total / page_size))
+    if page < 1:
+        return 1, num_pages, True
+    if page > num_pages:
+        return num_pages, num_pages, True
+    return page, num_pages, False
+
+
+def order_facet_counts(counts: dict[str, int], selected: Iterable[str]) -> list[FacetCount]:
+    """Largest first; selected values always shown, even when nothing matches them any more."""
+    selected = set(selected)
+    for value in selected:
+        counts.setdefault(value, 0)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [FacetCount(value=v, count=n, selected=v in selected) for v, n in ordered]
+
+
+class DatabaseDirectorySearch:
+    """Search on the project's database; nothing to maintain beyond the DirectoryEntry rows."""
+
+    def _base(self, include_unlisted: bool) -> QuerySet[DirectoryEntry]:
+        entries = DirectoryEntry.objects.all()
+        if not include_unlisted:
+            entries = entries.filter(is_listed=True)
+        return entries
+
+    def _match_text(self, entries: QuerySet[DirectoryEntry], text: str):
+        text = text.strip()
+        if not text:
+            return entries, None
+        if connection.vendor == "postgresql":
+            search_query = SearchQuery(text, config=TEXT_SEARCH_CONFIG, search_type="websearch")
+            entries = entries.filter(search_vector=search_query)
+            return entries, search_query
+        for word in fold(text).split():
+            entries = entries.filter(search_text__contains=word)
+        return entries, None
+
+    @staticmethod
+    def _filter_facets(
+        entries: QuerySet[DirectoryEntry], filters: Mapping[str, tuple[str, ...]], skip: str = ""
+    ) -> QuerySet[DirectoryEntry]:
+        for name, values in filters.items():
+            if name == skip or not values:
+                continue
+            entries = entries.filter(
+                Exists(
+                    DirectoryEntryFacet.objects.filter(
+                        entry=OuterRef("pk"), name=name, value__in=values
+                    )
+                )
+            )
+        return entries
+
+    def search(self, query: DirectoryQuery, *, include_unlisted: bool = False) -> DirectoryResults:
+        matching, search_query = self._match_text(self._base(include_unlisted), query.text)
+        results = self._filter_facets(matching, query.filters)
+
+        total = results.count()
+        page, num_pages, out_of_range = clamp_page(query.page, total, query.page_size)
+        if query.sort == "name":
+            results = results.order_by("title_search", "pk")
+        elif query.sort == "verified":
+            results = results.order_by(F("last_verified_at").desc(nulls_last=True), "title_search")
+        elif search_query is not None:
+            results = results.annotate(rank=SearchRank(F("search_vector"), search_query)).order_by(
+                "-rank", "title_search", "pk"
+            )
+        else:
+            results = results.order_by("title_search", "pk")
+        start = (page - 1) * query.page_size
+        entries = list(
+            results.select_related("commune", "departement", "region")[
+                start : start + query.page_size
+            ]
+        )
+
+        facets = {}
+        for name in FACETS:
+            # Disjunctive counts: every filter applies except the facet's own.
+            within = self._filter_facets(matching, query.filters, skip=name)
+            rows = (
+                DirectoryEntryFacet.objects.filter(name=name, entry__in=within.values("pk"))
+                .values("value")
+                .annotate(n=Count("entry", distinct=True))
+            )
+            counts = {row["value"]: row["n"] for row in rows}
+            facets[name] = order_facet_counts(counts, query.filters.get(name, ()))
+        return DirectoryResults(
+            entries=entries,
+            total=total,
+            page=page,
+            num_pages=num_pages,
+            facets=facets,
+            page_out_of_range=out_of_range,
+        )
+
+    # The database engine reads DirectoryEntry directly: nothing else to keep current.
+    def index_entries(self, entries: Iterable[DirectoryEntry]) -> None:
+        return None
+
+    def remove_entries(self, entry_ids: Iterable[int]) -> None:
+        return None
+
+    def rebuild(self) -> int:
+        return DirectoryEntry.objects.count()
+
+
+def get_directory_search() -> DirectorySearchEngine:
+    if settings.ELASTICSEARCH_URL:
+        from .search_elasticsearch import ElasticsearchDirectorySearch
+
+        return ElasticsearchDirectorySearch.from_settings()
+    return DatabaseDirectorySearch()

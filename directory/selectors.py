@@ -1,0 +1,136 @@
+"""Reads for the directory pages, narrowed to what the viewer may see."""
+
+from django.db.models import Count, Q, QuerySet
+
+from network.models import Member, Role
+
+from . import permissions
+from .models import (
+    Cafe,
+    Departement,
+    DirectoryEntry,
+    EntryKind,
+    ManagerProfile,
+    Professional,
+    Region,
+    Supplier,
+    ValidationStatus,
+)
+from .search import DirectoryQuery, DirectoryResults, get_directory_search
+
+
+def directory_search(*, viewer: Member, query: DirectoryQuery) -> DirectoryResults:
+    """Staff also see entries waiting for validation and closed cafés."""
+    return get_directory_search().search(
+        query, include_unlisted=permissions.can_review_entries(viewer)
+    )
+
+
+def cafe_get_for_viewer(*, viewer: Member, cafe_id: int) -> Cafe | None:
+    cafes = Cafe.objects.select_related("commune__departement__region", "photo").prefetch_related(
+        "managers", "services", "tags"
+    )
+    if not permissions.can_review_entries(viewer):
+        cafes = cafes.filter(Q(is_active=True) | Q(managers=viewer)).distinct()
+    return cafes.filter(pk=cafe_id).first()
+
+
+def manager_profile_get_for_viewer(*, viewer: Member, profile_id: int) -> ManagerProfile | None:
+    profiles = ManagerProfile.objects.select_related("member").prefetch_related(
+        "tags", "member__cafes__commune"
+    )
+    if not permissions.can_review_entries(viewer):
+        profiles = profiles.filter(
+            Q(member__status="approved", member__is_active=True, member__role=Role.MANAGER)
+            | Q(member=viewer)
+        )
+    return profiles.filter(pk=profile_id).first()
+
+
+def _listed_or_own(queryset: QuerySet, viewer: Member) -> QuerySet:
+    if permissions.can_review_entries(viewer):
+        return queryset
+    return queryset.filter(
+        Q(status=ValidationStatus.VALIDATED) | Q(member=viewer) | Q(proposed_by=viewer)
+    ).distinct()
+
+
+def professional_get_for_viewer(*, viewer: Member, professional_id: int) -> Professional | None:
+    professionals = Professional.objects.select_related(
+        "commune__departement__region", "member"
+    ).prefetch_related("skills", "tags", "departements_served")
+    return _listed_or_own(professionals, viewer).filter(pk=professional_id).first()
+
+
+def supplier_get_for_viewer(*, viewer: Member, supplier_id: int) -> Supplier | None:
+    suppliers = Supplier.objects.select_related(
+        "commune__departement__region", "member"
+    ).prefetch_related("categories", "tags", "departements_delivered")
+    return _listed_or_own(suppliers, viewer).filter(pk=supplier_id).first()
+
+
+def entry_list_awaiting_review() -> dict[str, QuerySet]:
+    return {
+        "professionals": Professional.objects.filter(status=ValidationStatus.PROPOSED)
+        .select_related("proposed_by", "commune")
+        .order_by("created_at"),
+        "suppliers": Supplier.objects.filter(status=ValidationStatus.PROPOSED)
+        .select_related("proposed_by", "commune")
+        .order_by("created_at"),
+    }
+
+
+def member_home_departement(member: Member) -> Departement | None:
+    """The département of the member's (first) café, or where their profile is based."""
+    cafe = member.cafes.select_related("commune__departement").order_by("pk").first()
+    if cafe is not None:
+        return cafe.commune.departement
+    for related in ("professional_profile", "supplier_profile"):
+        profile = getattr(member, related, None)
+        if profile is not None and profile.commune_id:
+            return profile.commune.departement
+    return None
+
+
+def peer_list_for_manager(*, member: Member, limit: int = 6) -> list[DirectoryEntry]:
+    """Cafés like the manager's own: same département first, then région, similar population,
+    most services in common."""
+    cafes = list(member.cafes.select_related("commune__departement").prefetch_related("services"))
+    if not cafes:
+        return []
+    own = cafes[0]
+    services = {tag.name for cafe in cafes for tag in cafe.services.all()}
+    candidates = (
+        Cafe.objects.filter(is_active=True)
+        .exclude(pk__in=[cafe.pk for cafe in cafes])
+        .filter(
+            Q(commune__departement=own.commune.departement)
+            | Q(commune__departement__region=own.commune.departement.region_id)
+        )
+        .annotate(
+            shared_services=Count("services", filter=Q(services__name__in=services), distinct=True)
+        )
+        .select_related("commune__departement")
+    )
+    scored = sorted(
+        candidates[:200],
+        key=lambda cafe: (
+            cafe.commune.departement_id != own.commune.departement_id,
+            cafe.commune.population_band != own.commune.population_band,
+            -cafe.shared_services,
+            cafe.name,
+        ),
+    )[:limit]
+    entries = DirectoryEntry.objects.filter(
+        kind=EntryKind.CAFE, object_id__in=[cafe.pk for cafe in scored]
+    ).select_related("commune", "departement")
+    by_id = {entry.object_id: entry for entry in entries}
+    return [by_id[cafe.pk] for cafe in scored if cafe.pk in by_id]
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    """Readable labels for facet values that are codes."""
+    return {
+        "departement": {d.code: str(d) for d in Departement.objects.only("code", "name")},
+        "region": {r.code: r.name for r in Region.objects.only("code", "name")},
+    }

@@ -1,0 +1,202 @@
+"""Every write on the directory's profiles. Each ends by refreshing the search entry."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network.models import Member, Role
+
+from . import permissions
+from .indexing import directory_entry_refresh
+from .models import (
+    Cafe,
+    ManagerProfile,
+    Professional,
+    Supplier,
+    SupplierCategoryAssignment,
+    ValidationStatus,
+)
+
+
+class DirectoryError(Exception):
+    """A change the directory refuses; the message is shown to the member."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _assign(obj: Any, fields: Mapping[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def _set_tags(manager, names: Iterable[str] | None) -> None:
+    if names is not None:
+        manager.set(sorted({name.strip() for name in names if name.strip()}))
+
+
+@transaction.atomic
+def cafe_save(
+    *,
+    actor: Member,
+    cafe: Cafe | None = None,
+    fields: Mapping[str, Any],
+    services: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    managers: Iterable[Member] | None = None,
+) -> Cafe:
+    """Create a café (its manager creating it becomes one of its managers) or update one."""
+    if cafe is None:
+        if not permissions.can_create_cafe(actor):
+            raise PermissionDenied
+        cafe = Cafe()
+    elif not permissions.can_edit_cafe(actor, cafe):
+        raise PermissionDenied
+    else:
+        cafe = Cafe.objects.select_for_update().get(pk=cafe.pk)
+    _assign(cafe, fields)
+    if permissions.is_staff(actor):
+        cafe.last_verified_at = timezone.localdate()
+    cafe.full_clean(exclude=["photo"])
+    cafe.save()
+    _set_tags(cafe.services, services)
+    _set_tags(cafe.tags, tags)
+    if managers is not None and permissions.is_staff(actor):
+        cafe.managers.set(managers)
+    if actor.role == Role.MANAGER and not cafe.managers.filter(pk=actor.pk).exists():
+        cafe.managers.add(actor)
+        manager_profile_save(actor=actor, member=actor, fields={})
+    directory_entry_refresh(cafe)
+    for profile in ManagerProfile.objects.filter(member__cafes=cafe):
+        directory_entry_refresh(profile)
+    return cafe
+
+
+@transaction.atomic
+def manager_profile_save(
+    *, actor: Member, member: Member, fields: Mapping[str, Any], tags: Iterable[str] | None = None
+) -> ManagerProfile:
+    if member.role != Role.MANAGER:
+        raise DirectoryError(_("Only café managers have a manager profile."))
+    profile, _created = ManagerProfile.objects.get_or_create(member=member)
+    if not permissions.can_edit_profile(actor, profile):
+        raise PermissionDenied
+    _assign(profile, fields)
+    profile.full_clean()
+    profile.save()
+    _set_tags(profile.tags, tags)
+    directory_entry_refresh(profile)
+    return profile
+
+
+def _professional_or_supplier_save(
+    model: type[Professional] | type[Supplier],
+    *,
+    actor: Member,
+    obj: Professional | Supplier | None,
+    fields: Mapping[str, Any],
+    tags: Iterable[str] | None,
+    for_self: bool,
+) -> Professional | Supplier:
+    if obj is None:
+        if not permissions.can_use_directory(actor):
+            raise PermissionDenied
+        obj = model(proposed_by=actor)
+        if for_self:
+            if model.objects.filter(member=actor).exists():
+                raise DirectoryError(_("You already have a profile in the directory."))
+            obj.member = actor
+        # Staff entries are trusted at once; members' proposals wait for staff.
+        if permissions.is_staff(actor):
+            obj.status = ValidationStatus.VALIDATED
+            obj.last_verified_at = timezone.localdate()
+    else:
+        if not permissions.can_edit_profile(actor, obj):
+            raise PermissionDenied
+        obj = model.objects.select_for_update().get(pk=obj.pk)
+    _assign(obj, fields)
+    obj.full_clean()
+    obj.save()
+    _set_tags(obj.tags, tags)
+    return obj
+
+
+@transaction.atomic
+def professional_save(
+    *,
+    actor: Member,
+    professional: Professional | None = None,
+    fields: Mapping[str, Any],
+    skills: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    departements_served: Iterable[Any] | None = None,
+    for_self: bool = False,
+) -> Professional:
+    """Propose a professional (or one's own profile), or update one."""
+    professional = _professional_or_supplier_save(
+        Professional, actor=actor, obj=professional, fields=fields, tags=tags, for_self=for_self
+    )
+    _set_tags(professional.skills, skills)
+    if departements_served is not None:
+        professional.departements_served.set(departements_served)
+    directory_entry_refresh(professional)
+    return professional
+
+
+@transaction.atomic
+def supplier_save(
+    *,
+    actor: Member,
+    supplier: Supplier | None = None,
+    fields: Mapping[str, Any],
+    categories: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    departements_delivered: Iterable[Any] | None = None,
+    for_self: bool = False,
+) -> Supplier:
+    """Propose a supplier (or one's own profile), or update one."""
+    supplier = _professional_or_supplier_save(
+        Supplier, actor=actor, obj=supplier, fields=fields, tags=tags, for_self=for_self
+    )
+    if categories is not None:
+        wanted = set(categories)
+        supplier.categories.exclude(category__in=wanted).delete()
+        existing = set(supplier.categories.values_list("category", flat=True))
+        SupplierCategoryAssignment.objects.bulk_create(
+            SupplierCategoryAssignment(supplier=supplier, category=category)
+            for category in sorted(wanted - existing)
+        )
+    if departements_delivered is not None:
+        supplier.departements_delivered.set(departements_delivered)
+    directory_entry_refresh(supplier)
+    return supplier
+
+
+@transaction.atomic
+def entry_review(
+    *, actor: Member, obj: Professional | Supplier, approve: bool
+) -> Professional | Supplier:
+    """Staff validate (or reject) a proposed professional or supplier."""
+    if not permissions.can_review_entries(actor):
+        raise PermissionDenied
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    obj.status = ValidationStatus.VALIDATED if approve else ValidationStatus.REJECTED
+    obj.last_verified_at = timezone.localdate()
+    obj.save(update_fields=["status", "last_verified_at", "updated_at"])
+    directory_entry_refresh(obj)
+    return obj
+
+
+@transaction.atomic
+def entry_mark_verified(*, actor: Member, obj: Cafe | Professional | Supplier) -> None:
+    """Staff confirm an entry is still true today."""
+    if not permissions.can_review_entries(actor):
+        raise PermissionDenied
+    type(obj).objects.filter(pk=obj.pk).update(last_verified_at=timezone.localdate())
+    obj.refresh_from_db()
+    directory_entry_refresh(obj)

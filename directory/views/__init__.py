@@ -1,0 +1,1 @@
+"""Directory pages, one module per area: profiles and search, contact, CSV exchange."""
