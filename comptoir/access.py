@@ -58,8 +58,6 @@ SIGNED_IN_URL_NAMES = frozenset(
 
 STAFF_PATH_PREFIXES = ("/cms/",)
 
-# Images shown on public pages; every other upload is for members only.
-PUBLIC_MEDIA_PREFIXES = ("images/", "original_images/")
 
 ROLES_ATTRIBUTE = "comptoir_roles"
 
@@ -79,9 +77,6 @@ def route_access(request: HttpRequest, view_func: Callable[..., Any]) -> Access:
     url_name = match.url_name if match else None
     if any(request.path_info.startswith(prefix) for prefix in STAFF_PATH_PREFIXES):
         return Access.STAFF
-    if url_name == "media":
-        path = match.kwargs.get("path", "") if match else ""
-        return Access.PUBLIC if path.startswith(PUBLIC_MEDIA_PREFIXES) else Access.MEMBERS
     if url_name in PUBLIC_URL_NAMES:
         return Access.PUBLIC
     if url_name in SIGNED_IN_URL_NAMES:

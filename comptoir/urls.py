@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_static_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -20,12 +19,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$",
-            serve_static_file,
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        ),
+        re_path(r"^media/(?P<path>.*)$", views.media, name="media"),
     ]
 
 # Wagtail's page tree comes last: it answers every path left.

@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
+from directory.permissions import can_use_directory
+from directory.selectors import peer_list_for_manager
+from network.models import Role
 from network.permissions import can_review_members
 from network.selectors import member_list_pending
 
@@ -20,9 +25,11 @@ def health(request: HttpRequest) -> JsonResponse:
 
 def members_home(request: HttpRequest) -> HttpResponse:
     member = request.user
-    context = {"member": member}
+    context = {"member": member, "can_use_directory": can_use_directory(member)}
     if can_review_members(member):
         context["pending_count"] = member_list_pending().count()
+    if member.role == Role.MANAGER:
+        context["peers"] = peer_list_for_manager(member=member)
     return render(request, "comptoir/members_home.html", context)
 
 
@@ -33,3 +40,8 @@ def membership_status(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent too late (expired session) or from elsewhere: say so in the visitor's words."""
     return render(request, "403_csrf.html", status=403)
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploads, for members only (the access policy has checked before this runs)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,9 +1,14 @@
 """Input validation for the directory: the search form and the profile forms."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .exchange import MAX_IMPORT_BYTES, ImportMode
 from .models import (
+    CONTACT_BODY_MAX_LENGTH,
+    CONTACT_SUBJECT_MAX_LENGTH,
     Cafe,
     Commune,
     Departement,
@@ -173,7 +178,17 @@ CONTACT_FIELDS = [
 ]
 
 
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
 class CafeForm(forms.ModelForm):
+    photo_upload = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, 5 MB at most."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
     commune = CommuneField(
         label=_("Commune"), help_text=_("Postal code and name, for example “01400 Sulignat”.")
     )
@@ -215,6 +230,17 @@ class CafeForm(forms.ModelForm):
             self.initial["commune"] = self.instance.commune
             self.initial["services_text"] = ", ".join(t.name for t in self.instance.services.all())
             self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_photo_upload(self):
+        photo = self.cleaned_data.get("photo_upload")
+        if photo is None:
+            return None
+        if photo.size > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(_("The photo is too large: 5 MB at most."))
+        image_format = getattr(getattr(photo, "image", None), "format", None)
+        if image_format not in PHOTO_FORMATS:
+            raise forms.ValidationError(_("Send the photo as JPEG, PNG or WebP."))
+        return photo
 
     def model_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -316,3 +342,57 @@ class SupplierForm(forms.ModelForm):
 
     def model_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PlainTextField(forms.CharField):
+    """Text as typed, with line breaks as LF: browsers send CRLF, which would count twice
+    against ``max_length`` where the page counted one character."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ContactForm(forms.Form):
+    """A message to a directory entry. Plain text: nothing in it is read as HTML, on a page or
+    in the mail."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=CONTACT_SUBJECT_MAX_LENGTH)
+    body = PlainTextField(
+        label=_("Message"),
+        max_length=CONTACT_BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Plain text, 5,000 characters at most."),
+    )
+
+    def clean_subject(self) -> str:
+        # One line: the subject becomes the subject of a mail.
+        return " ".join(self.cleaned_data["subject"].split())
+
+
+class SupplierImportForm(forms.Form):
+    """The CSV file of suppliers and what to do with wrong rows; the content itself is read
+    and checked by ``directory.exchange.suppliers_import``."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 or Windows-1252, columns separated by “;” or “,”."),
+    )
+    mode = forms.ChoiceField(
+        label=_("If some rows are wrong"),
+        choices=ImportMode.choices,
+        initial=ImportMode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        # Refused on the size the upload declares, before anything reads it.
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s): the limit is %(limit)s."),
+                params={
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(MAX_IMPORT_BYTES),
+                },
+            )
+        return upload

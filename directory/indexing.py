@@ -5,6 +5,7 @@ professional or supplier; :func:`directory_rebuild` redoes everything (managemen
 ``rebuild_directory_index``).
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -30,6 +31,8 @@ from .models import (
 )
 from .search import TEXT_SEARCH_CONFIG, get_directory_search
 from .text import fold
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -224,12 +227,22 @@ def _save(data: EntryData) -> DirectoryEntry:
 
 
 def _notify_engine(entry_ids: list[int], removed_ids: list[int]) -> None:
+    """Runs after commit: the member's change is saved whatever happens here. If the search
+    server is unreachable the change is logged, and `rebuild_directory_index` catches up."""
     engine = get_directory_search()
-    if removed_ids:
-        engine.remove_entries(removed_ids)
-    if entry_ids:
-        entries = DirectoryEntry.objects.filter(pk__in=entry_ids).prefetch_related("facets")
-        engine.index_entries(entries)
+    try:
+        if removed_ids:
+            engine.remove_entries(removed_ids)
+        if entry_ids:
+            entries = DirectoryEntry.objects.filter(pk__in=entry_ids).prefetch_related("facets")
+            engine.index_entries(entries)
+    except Exception:  # any transport or server error: never undo or fail the saved change
+        logger.exception(
+            "Directory search index not updated for entries %s (removed %s); "
+            "run `manage.py rebuild_directory_index`.",
+            entry_ids,
+            removed_ids,
+        )
 
 
 @transaction.atomic

@@ -3,8 +3,10 @@ managers, independent professionals and suppliers, plus the search index that li
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase, TaggedItemBase
@@ -517,3 +519,49 @@ class DirectoryEntryFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+# --- Messages between members -------------------------------------------------------------------
+
+CONTACT_SUBJECT_MAX_LENGTH = 150
+CONTACT_BODY_MAX_LENGTH = 5000
+
+
+class ContactMessage(models.Model):
+    """A message a member wrote to a directory entry, relayed by e-mail by the site.
+
+    One row per recipient. ``recipient_email`` is the address the site wrote to: it is never
+    shown to the sender. The rows of one sending share their ``created_at``.
+    """
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_messages_sent",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_messages_received",
+        help_text=_("Empty when the message went to the e-mail of a profile with no account."),
+    )
+    recipient_email = models.EmailField(_("recipient e-mail"))
+    about_kind = models.CharField(_("about a"), max_length=20, choices=EntryKind.choices)
+    about_object_id = models.PositiveBigIntegerField(_("entry id"))
+    subject = models.CharField(_("subject"), max_length=CONTACT_SUBJECT_MAX_LENGTH)
+    body = models.TextField(_("message"), validators=[MaxLengthValidator(CONTACT_BODY_MAX_LENGTH)])
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sender", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -59,3 +59,27 @@ def check_can_edit_or_404(allowed: bool) -> None:
     """A profile someone may not edit looks like one that does not exist."""
     if not allowed:
         raise Http404
+
+
+def is_own_entry(member: Member, entry: Cafe | ManagerProfile | Professional | Supplier) -> bool:
+    """A café belongs to its managers, a profile to its member account."""
+    if isinstance(entry, Cafe):
+        # Reads the prefetched managers when the selector loaded them.
+        return any(manager.pk == member.pk for manager in entry.managers.all())
+    return getattr(entry, "member_id", None) == member.pk
+
+
+def can_contact(
+    member: Member,
+    entry: Cafe | ManagerProfile | Professional | Supplier,
+    recipients: list[tuple[Member | None, str]],
+) -> bool:
+    """Approved directory members may write to an entry someone can receive, unless it is
+    their own: ``recipients`` comes from ``selectors.contact_recipients_for``."""
+    if not can_use_directory(member) or not recipients or is_own_entry(member, entry):
+        return False
+    own_email = member.email.casefold()
+    return all(
+        (account is None or account.pk != member.pk) and email.casefold() != own_email
+        for account, email in recipients
+    )

@@ -134,3 +134,59 @@ def facet_labels() -> dict[str, dict[str, str]]:
         "departement": {d.code: str(d) for d in Departement.objects.only("code", "name")},
         "region": {r.code: r.name for r in Region.objects.only("code", "name")},
     }
+
+
+# --- Contact between members --------------------------------------------------------------------
+
+ContactEntry = Cafe | ManagerProfile | Professional | Supplier
+
+
+def contact_entry_get_for_viewer(
+    *, viewer: Member, kind: str, object_id: int
+) -> ContactEntry | None:
+    """The entry behind a contact link, if the viewer may see it; None for an unknown kind."""
+    if kind == EntryKind.CAFE:
+        return cafe_get_for_viewer(viewer=viewer, cafe_id=object_id)
+    if kind == EntryKind.MANAGER:
+        return manager_profile_get_for_viewer(viewer=viewer, profile_id=object_id)
+    if kind == EntryKind.PROFESSIONAL:
+        return professional_get_for_viewer(viewer=viewer, professional_id=object_id)
+    if kind == EntryKind.SUPPLIER:
+        return supplier_get_for_viewer(viewer=viewer, supplier_id=object_id)
+    return None
+
+
+def contact_entry_get(*, kind: str, object_id: int) -> ContactEntry | None:
+    """The entry a message was about, whoever looks (for the mail sent in the background)."""
+    model = {
+        EntryKind.CAFE: Cafe,
+        EntryKind.MANAGER: ManagerProfile,
+        EntryKind.PROFESSIONAL: Professional,
+        EntryKind.SUPPLIER: Supplier,
+    }.get(kind)
+    return model.objects.filter(pk=object_id).first() if model else None
+
+
+def contact_recipients_for(kind: str, obj: ContactEntry) -> list[tuple[Member | None, str]]:
+    """Who receives a message written to an entry, as (account or None, e-mail address).
+
+    A café: its managers, each on their own mail. A manager: that member. A professional or a
+    supplier: its member account, or else the e-mail of its profile, but only once staff have
+    validated the entry (otherwise anyone could propose an entry with any address and have the
+    site write to it). Accounts that are not approved and active receive nothing. An empty list
+    means the entry cannot be contacted through the site.
+    """
+    if kind == EntryKind.CAFE:
+        accounts = [manager for manager in obj.managers.all() if manager.is_approved]
+    elif kind == EntryKind.MANAGER:
+        accounts = [obj.member] if obj.member.is_approved else []
+    elif kind in (EntryKind.PROFESSIONAL, EntryKind.SUPPLIER):
+        if obj.member is not None and obj.member.is_approved:
+            accounts = [obj.member]
+        elif obj.member_id is None and obj.email and obj.status == ValidationStatus.VALIDATED:
+            return [(None, obj.email)]
+        else:
+            accounts = []
+    else:
+        accounts = []
+    return [(account, account.email) for account in sorted(accounts, key=lambda a: a.pk)]

@@ -1,19 +1,23 @@
 """Every write on the directory's profiles. Each ends by refreshing the search entry."""
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.models import Member, Role
 
-from . import permissions
+from . import permissions, selectors, tasks
 from .indexing import directory_entry_refresh
 from .models import (
     Cafe,
+    ContactMessage,
     ManagerProfile,
     Professional,
     Supplier,
@@ -28,6 +32,17 @@ class DirectoryError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _image_from_upload(upload: UploadedFile, *, title: str):
+    """Photos become Wagtail images, so pages show resized renditions, not the original."""
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    image = get_image_model()(title=title[:255], collection=Collection.get_first_root_node())
+    image.file = upload
+    image.save()
+    return image
 
 
 def _assign(obj: Any, fields: Mapping[str, Any]) -> None:
@@ -49,6 +64,8 @@ def cafe_save(
     services: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
     managers: Iterable[Member] | None = None,
+    photo: UploadedFile | None = None,
+    remove_photo: bool = False,
 ) -> Cafe:
     """Create a café (its manager creating it becomes one of its managers) or update one."""
     if cafe is None:
@@ -66,6 +83,12 @@ def cafe_save(
     cafe.save()
     _set_tags(cafe.services, services)
     _set_tags(cafe.tags, tags)
+    if photo is not None:
+        cafe.photo = _image_from_upload(photo, title=cafe.name)
+        cafe.save(update_fields=["photo"])
+    elif remove_photo and cafe.photo_id:
+        cafe.photo = None
+        cafe.save(update_fields=["photo"])
     if managers is not None and permissions.is_staff(actor):
         cafe.managers.set(managers)
     if actor.role == Role.MANAGER and not cafe.managers.filter(pk=actor.pk).exists():
@@ -200,3 +223,84 @@ def entry_mark_verified(*, actor: Member, obj: Cafe | Professional | Supplier) -
     type(obj).objects.filter(pk=obj.pk).update(last_verified_at=timezone.localdate())
     obj.refresh_from_db()
     directory_entry_refresh(obj)
+
+
+@transaction.atomic
+def entry_delete(*, actor: Member, obj: Cafe | Professional | Supplier) -> None:
+    """Staff remove an entry for good (its search entry goes with it, see signals)."""
+    if not permissions.can_review_entries(actor):
+        raise PermissionDenied
+    obj.delete()
+
+
+# --- Contact between members --------------------------------------------------------------------
+
+# Against abuse of the relay: sendings per member in a sliding window. A message to a café
+# with several managers is one sending.
+CONTACT_LIMIT = 10
+CONTACT_LIMIT_WINDOW = timedelta(hours=1)
+
+
+@transaction.atomic
+def contact_message_send(
+    *,
+    sender: Member,
+    kind: str,
+    obj: Cafe | ManagerProfile | Professional | Supplier,
+    subject: str,
+    body: str,
+) -> list[ContactMessage]:
+    """Save a message once per recipient of the entry, then relay each by e-mail after commit.
+
+    ``obj`` comes from ``selectors.contact_entry_get_for_viewer``: the caller has checked that
+    the sender may see it. The sender's row is locked while their recent sendings are counted,
+    so that two sendings at once cannot both slip under the limit.
+    """
+    if not permissions.can_use_directory(sender):
+        raise PermissionDenied
+    recipients = selectors.contact_recipients_for(kind, obj)
+    if not recipients:
+        raise DirectoryError(_("No one can receive messages for this entry through the site."))
+    if not permissions.can_contact(sender, obj, recipients):
+        raise DirectoryError(_("You cannot send a message to yourself."))
+
+    Member.objects.select_for_update().only("pk").get(pk=sender.pk)
+    now = timezone.now()
+    recent_sendings = (
+        ContactMessage.objects.filter(sender=sender, created_at__gt=now - CONTACT_LIMIT_WINDOW)
+        .order_by()
+        .values("created_at")
+        .distinct()
+        .count()
+    )
+    if recent_sendings >= CONTACT_LIMIT:
+        raise DirectoryError(
+            _(
+                "You have already sent %(limit)s messages in the last hour, the most allowed. "
+                "Please try again later."
+            )
+            % {"limit": CONTACT_LIMIT}
+        )
+
+    messages = []
+    for account, email in recipients:
+        # One created_at for every row of this sending: the limit counts sendings, not rows.
+        message = ContactMessage(
+            sender=sender,
+            recipient=account,
+            recipient_email=email,
+            about_kind=kind,
+            about_object_id=obj.pk,
+            subject=subject,
+            body=body,
+            created_at=now,
+        )
+        message.full_clean()
+        message.save()
+        messages.append(message)
+    for message in messages:
+        # robust: a mail server down must not turn a saved message into an error page.
+        transaction.on_commit(
+            partial(tasks.contact_message_relay.enqueue, message_id=message.pk), robust=True
+        )
+    return messages

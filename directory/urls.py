@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import contact, exchange
 from .views import profiles as views
 
 app_name = "directory"
@@ -31,4 +32,9 @@ urlpatterns = [
     path("a-valider/", views.review_queue, name="review_queue"),
     path("a-valider/<str:kind>/<int:object_id>/", views.review_entry, name="review_entry"),
     path("verifie/<str:kind>/<int:object_id>/", views.mark_verified, name="mark_verified"),
+    path("<str:kind>/<int:object_id>/contacter/", contact.contact, name="contact"),
+    path("supprimer/<str:kind>/<int:object_id>/", views.entry_delete, name="entry_delete"),
+    path("export.csv", exchange.export_csv, name="export_csv"),
+    path("import-fournisseurs/", exchange.import_suppliers, name="import_suppliers"),
+    path("import-fournisseurs/modele.csv", exchange.import_template, name="import_template"),
 ]

@@ -8,6 +8,9 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from comptoir.services import site_tree_ensure
+from directory.models import Commune, Departement, PopulationBand, Region
+from directory.services import cafe_save, professional_save, supplier_save
+from directory.text import fold
 from network.models import Member, MembershipStatus, Role
 
 PASSWORD = "un-mot-de-passe-solide"
@@ -73,3 +76,108 @@ def client_for() -> Callable[[Member | None], Client]:
 @pytest.fixture
 def home_page(db):
     return site_tree_ensure()
+
+
+# --- Directory: a handful of real communes created by hand (the full INSEE file is loaded
+# only by the tests of the import itself) and profile factories that go through the services,
+# as the site does.
+
+COMMUNES = [
+    # INSEE, name, département, population, postal code
+    ("01412", "Sulignat", "01", 602, "01400"),
+    ("01290", "Pérouges", "01", 1387, "01800"),
+    ("42218", "Saint-Étienne", "42", 171924, "42000"),
+    ("42279", "Saint-Étienne-le-Molard", "42", 1002, "42130"),
+    ("46256", "Saint-Cirq-Lapopie", "46", 201, "46330"),
+    ("11185", "Lagrasse", "11", 554, "11220"),
+]
+DEPARTEMENTS = [
+    ("01", "Ain", "84"),
+    ("42", "Loire", "84"),
+    ("46", "Lot", "76"),
+    ("11", "Aude", "76"),
+]
+REGIONS = [("84", "Auvergne-Rhône-Alpes"), ("76", "Occitanie")]
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def geography(db) -> dict[str, Commune]:
+    for code, name in REGIONS:
+        Region.objects.create(code=code, name=name)
+    for code, name, region in DEPARTEMENTS:
+        Departement.objects.create(code=code, name=name, region_id=region)
+    communes = {}
+    for insee, name, departement, population, postal in COMMUNES:
+        communes[name] = Commune.objects.create(
+            insee_code=insee,
+            name=name,
+            departement_id=departement,
+            population=population,
+            population_band=PopulationBand.for_population(population),
+            postal_codes=postal,
+            search_name=fold(name),
+        )
+    return communes
+
+
+@pytest.fixture
+def cafe_factory(geography, staff_member):
+    def make(*, name=None, commune="Sulignat", services=(), managers=None, **fields):
+        return cafe_save(
+            actor=staff_member,
+            fields={
+                "name": name or f"Café {next(_numbers)}",
+                "commune": geography[commune],
+                **fields,
+            },
+            services=list(services),
+            managers=managers,
+        )
+
+    return make
+
+
+@pytest.fixture
+def supplier_factory(geography, staff_member):
+    def make(*, name=None, commune="Sulignat", categories=("drinks",), delivers=(), **fields):
+        return supplier_save(
+            actor=fields.pop("actor", staff_member),
+            fields={
+                "name": name or f"Fournisseur {next(_numbers)}",
+                "commune": geography[commune],
+                **fields,
+            },
+            categories=list(categories),
+            departements_delivered=Departement.objects.filter(code__in=delivers),
+        )
+
+    return make
+
+
+@pytest.fixture
+def professional_factory(geography, staff_member):
+    def make(*, name=None, commune="Lagrasse", skills=(), serves=(), **fields):
+        return professional_save(
+            actor=fields.pop("actor", staff_member),
+            fields={
+                "name": name or f"Professionnel {next(_numbers)}",
+                "commune": geography[commune],
+                **fields,
+            },
+            skills=list(skills),
+            departements_served=Departement.objects.filter(code__in=serves),
+        )
+
+    return make
+
+
+@pytest.fixture
+def supplier_member(member_factory):
+    return member_factory(role=Role.SUPPLIER)
+
+
+@pytest.fixture
+def resident(member_factory):
+    return member_factory(role=Role.RESIDENT)

@@ -251,7 +251,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
-# Served by Django itself in the demo; behind a proxy, the proxy serves /media/images/.
+# Uploads (café photos, documents) are for members only: Django serves them after the
+# membership check, so a proxy must never expose the media folder directly.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

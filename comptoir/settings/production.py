@@ -30,7 +30,6 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if os.environ.get("TASKS_BACKEND") == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -197,7 +197,7 @@ def manager_profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 def _cafe_form_view(request: HttpRequest, cafe: Cafe | None) -> HttpResponse:
-    form = CafeForm(request.POST or None, instance=cafe or Cafe())
+    form = CafeForm(request.POST or None, request.FILES or None, instance=cafe or Cafe())
     if request.method == "POST" and form.is_valid():
         saved = services.cafe_save(
             actor=request.user,
@@ -205,6 +205,8 @@ def _cafe_form_view(request: HttpRequest, cafe: Cafe | None) -> HttpResponse:
             fields=form.model_fields(),
             services=form.cleaned_data["services_text"],
             tags=form.cleaned_data["tags_text"],
+            photo=form.cleaned_data["photo_upload"],
+            remove_photo=form.cleaned_data["remove_photo"],
         )
         messages.success(request, _("The café has been saved."))
         return redirect(saved.get_absolute_url())
@@ -362,3 +364,19 @@ def mark_verified(request: HttpRequest, kind: str, object_id: int) -> HttpRespon
     services.entry_mark_verified(actor=request.user, obj=obj)
     messages.success(request, _("Marked as verified today."))
     return redirect(obj.get_absolute_url())
+
+
+@roles_required(Role.STAFF)
+def entry_delete(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    model = {"cafe": Cafe, "professional": Professional, "supplier": Supplier}.get(kind)
+    obj = model.objects.filter(pk=object_id).first() if model else None
+    if obj is None:
+        raise Http404
+    if request.method == "POST":
+        name = str(obj)
+        services.entry_delete(actor=request.user, obj=obj)
+        messages.success(
+            request, _("“%(name)s” has been removed from the directory.") % {"name": name}
+        )
+        return redirect("directory:search")
+    return render(request, "directory/confirm_delete.html", {"obj": obj})

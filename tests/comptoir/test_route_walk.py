@@ -131,8 +131,6 @@ def _is_cms(route: Route) -> bool:
 def _expected_kind(route: Route) -> str:
     if _is_cms(route):
         return "staff"
-    if route.name == "media":
-        return "public" if route.url.startswith("/media/images/") else "members"
     if route.name in PUBLIC:
         return "public"
     if route.name in SIGNED_IN:

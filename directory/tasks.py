@@ -1,0 +1,67 @@
+"""Background work of the directory: messages between members, relayed by e-mail."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from comptoir.mail import absolute_url
+from network.models import Member
+
+from .models import ContactMessage, ValidationStatus
+from .selectors import contact_entry_get
+
+
+def _sender_profile_url(sender: Member) -> str | None:
+    """The sender's own page in the directory, when the recipient may open it."""
+    manager_profile = getattr(sender, "manager_profile", None)
+    if manager_profile is not None:
+        return absolute_url(manager_profile.get_absolute_url())
+    for related in ("professional_profile", "supplier_profile"):
+        profile = getattr(sender, related, None)
+        if profile is not None and profile.status == ValidationStatus.VALIDATED:
+            return absolute_url(profile.get_absolute_url())
+    return None
+
+
+@task()
+def contact_message_relay(*, message_id: int) -> int:
+    """Send one saved message to its recipient, as plain text.
+
+    The mail comes from the site and its Reply-To is the sender's address: an answer goes
+    straight to the sender, while the sender never learns the recipient's address unless the
+    recipient answers.
+    """
+    message = (
+        ContactMessage.objects.select_related("sender", "recipient").filter(pk=message_id).first()
+    )
+    if message is None or message.sender is None:
+        # The sender's account was deleted before the mail left: no one to answer to.
+        return 0
+    sender = message.sender
+    recipient = message.recipient
+    entry = contact_entry_get(kind=message.about_kind, object_id=message.about_object_id)
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "message": message,
+        "sender": sender,
+        "sender_name": sender.get_full_name() or sender.email,
+        "sender_cafes": [str(cafe) for cafe in sender.cafes.select_related("commune")],
+        "sender_profile_url": _sender_profile_url(sender),
+        "reply_email": sender.email,
+        "entry": entry,
+        # The directory is for members: a link helps only someone with an account.
+        "entry_url": absolute_url(entry.get_absolute_url()) if entry and recipient else None,
+        "recipient_has_account": recipient is not None,
+    }
+    language = recipient.language if recipient is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = render_to_string("directory/email/contact_message_subject.txt", context)
+        body = render_to_string("directory/email/contact_message_message.txt", context)
+    # One line, whatever the member typed: a header cannot carry a line break.
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    mail = EmailMessage(
+        subject=subject, body=body, to=[message.recipient_email], reply_to=[sender.email]
+    )
+    return mail.send()
