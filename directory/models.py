@@ -271,6 +271,51 @@ class ManagerProfile(models.Model):
         return reverse("directory:manager_detail", args=[self.pk])
 
 
+class ProposedEntry(ContactDetails):
+    """A professional or a supplier: members may propose one, staff validate it. It may or may
+    not have a member account of its own."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)s_profile",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("based in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ValidationStatus.choices,
+        default=ValidationStatus.PROPOSED,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- Independent professionals ----------------------------------------------------------------
 
 
@@ -293,24 +338,7 @@ class TaggedProfessional(TaggedItemBase):
     content_object = models.ForeignKey("Professional", on_delete=models.CASCADE)
 
 
-class Professional(ContactDetails):
-    member = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("member account"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="professional_profile",
-    )
-    name = models.CharField(_("name"), max_length=150)
-    commune = models.ForeignKey(
-        Commune,
-        verbose_name=_("based in"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="professionals",
-    )
+class Professional(ProposedEntry):
     skills = TaggableManager(
         verbose_name=_("skills"),
         through=TaggedProfessionalSkill,
@@ -323,30 +351,11 @@ class Professional(ContactDetails):
     is_trainer = models.BooleanField(_("runs training sessions"), default=False)
     conditions = models.TextField(_("rates or conditions"), blank=True)
     availability = models.TextField(_("availability"), blank=True)
-    description = models.TextField(_("description"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ValidationStatus.choices,
-        default=ValidationStatus.PROPOSED,
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     tags = TaggableManager(verbose_name=_("tags"), through=TaggedProfessional, blank=True)
 
-    class Meta:
+    class Meta(ProposedEntry.Meta):
         verbose_name = _("independent professional")
         verbose_name_plural = _("independent professionals")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("directory:professional_detail", args=[self.pk])
@@ -370,24 +379,7 @@ class TaggedSupplier(TaggedItemBase):
     content_object = models.ForeignKey("Supplier", on_delete=models.CASCADE)
 
 
-class Supplier(ContactDetails):
-    member = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("member account"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="supplier_profile",
-    )
-    name = models.CharField(_("name"), max_length=150)
-    commune = models.ForeignKey(
-        Commune,
-        verbose_name=_("based in"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="suppliers",
-    )
+class Supplier(ProposedEntry):
     departements_delivered = models.ManyToManyField(
         Departement,
         verbose_name=_("départements delivered"),
@@ -396,30 +388,11 @@ class Supplier(ContactDetails):
     )
     minimum_order = models.CharField(_("minimum order"), max_length=100, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
-    description = models.TextField(_("description"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ValidationStatus.choices,
-        default=ValidationStatus.PROPOSED,
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     tags = TaggableManager(verbose_name=_("tags"), through=TaggedSupplier, blank=True)
 
-    class Meta:
+    class Meta(ProposedEntry.Meta):
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("directory:supplier_detail", args=[self.pk])

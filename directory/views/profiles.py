@@ -229,50 +229,48 @@ def cafe_edit(request: HttpRequest, cafe_id: int) -> HttpResponse:
     return _cafe_form_view(request, cafe)
 
 
-def _professional_form_view(request, professional, *, for_self: bool) -> HttpResponse:
-    form = ProfessionalForm(request.POST or None, instance=professional or Professional())
-    if request.method == "POST" and form.is_valid():
-        saved = services.professional_save(
-            actor=request.user,
-            professional=professional,
-            fields=form.model_fields(),
-            skills=form.cleaned_data["skills_text"],
-            tags=form.cleaned_data["tags_text"],
-            departements_served=form.cleaned_data["departements_served"],
-            for_self=for_self,
-        )
-        messages.success(request, _saved_message(saved, created=professional is None))
-        return redirect(saved.get_absolute_url())
-    return render(
-        request,
-        "directory/profile_form.html",
-        {
-            "form": form,
-            "profile": professional,
-            "kind": EntryKind.PROFESSIONAL,
-            "for_self": for_self,
-        },
+def _professional_save(request, form, professional, for_self: bool) -> Professional:
+    return services.professional_save(
+        actor=request.user,
+        professional=professional,
+        fields=form.model_fields(),
+        skills=form.cleaned_data["skills_text"],
+        tags=form.cleaned_data["tags_text"],
+        departements_served=form.cleaned_data["departements_served"],
+        for_self=for_self,
     )
 
 
-def _supplier_form_view(request, supplier, *, for_self: bool) -> HttpResponse:
-    form = SupplierForm(request.POST or None, instance=supplier or Supplier())
+def _supplier_save(request, form, supplier, for_self: bool) -> Supplier:
+    return services.supplier_save(
+        actor=request.user,
+        supplier=supplier,
+        fields=form.model_fields(),
+        categories=form.cleaned_data["categories"],
+        tags=form.cleaned_data["tags_text"],
+        departements_delivered=form.cleaned_data["departements_delivered"],
+        for_self=for_self,
+    )
+
+
+# What differs between the two kinds of proposed entries: model, form, and the service call.
+PROPOSED_ENTRY_FORMS = {
+    EntryKind.PROFESSIONAL: (Professional, ProfessionalForm, _professional_save),
+    EntryKind.SUPPLIER: (Supplier, SupplierForm, _supplier_save),
+}
+
+
+def _proposed_entry_form_view(request, kind: str, obj, *, for_self: bool) -> HttpResponse:
+    model, form_class, save = PROPOSED_ENTRY_FORMS[kind]
+    form = form_class(request.POST or None, instance=obj or model())
     if request.method == "POST" and form.is_valid():
-        saved = services.supplier_save(
-            actor=request.user,
-            supplier=supplier,
-            fields=form.model_fields(),
-            categories=form.cleaned_data["categories"],
-            tags=form.cleaned_data["tags_text"],
-            departements_delivered=form.cleaned_data["departements_delivered"],
-            for_self=for_self,
-        )
-        messages.success(request, _saved_message(saved, created=supplier is None))
+        saved = save(request, form, obj, for_self)
+        messages.success(request, _saved_message(saved, created=obj is None))
         return redirect(saved.get_absolute_url())
     return render(
         request,
         "directory/profile_form.html",
-        {"form": form, "profile": supplier, "kind": EntryKind.SUPPLIER, "for_self": for_self},
+        {"form": form, "profile": obj, "kind": kind, "for_self": for_self},
     )
 
 
@@ -286,14 +284,14 @@ def _saved_message(profile, *, created: bool) -> str:
 
 @directory_roles
 def professional_propose(request: HttpRequest) -> HttpResponse:
-    return _professional_form_view(request, None, for_self=False)
+    return _proposed_entry_form_view(request, EntryKind.PROFESSIONAL, None, for_self=False)
 
 
 @roles_required(Role.PROFESSIONAL)
 def professional_create_own(request: HttpRequest) -> HttpResponse:
     if Professional.objects.filter(member=request.user).exists():
         return redirect("directory:my_profile")
-    return _professional_form_view(request, None, for_self=True)
+    return _proposed_entry_form_view(request, EntryKind.PROFESSIONAL, None, for_self=True)
 
 
 @directory_roles
@@ -304,19 +302,19 @@ def professional_edit(request: HttpRequest, professional_id: int) -> HttpRespons
     permissions.check_can_edit_or_404(
         professional is not None and permissions.can_edit_profile(request.user, professional)
     )
-    return _professional_form_view(request, professional, for_self=False)
+    return _proposed_entry_form_view(request, EntryKind.PROFESSIONAL, professional, for_self=False)
 
 
 @directory_roles
 def supplier_propose(request: HttpRequest) -> HttpResponse:
-    return _supplier_form_view(request, None, for_self=False)
+    return _proposed_entry_form_view(request, EntryKind.SUPPLIER, None, for_self=False)
 
 
 @roles_required(Role.SUPPLIER)
 def supplier_create_own(request: HttpRequest) -> HttpResponse:
     if Supplier.objects.filter(member=request.user).exists():
         return redirect("directory:my_profile")
-    return _supplier_form_view(request, None, for_self=True)
+    return _proposed_entry_form_view(request, EntryKind.SUPPLIER, None, for_self=True)
 
 
 @directory_roles
@@ -325,7 +323,7 @@ def supplier_edit(request: HttpRequest, supplier_id: int) -> HttpResponse:
     permissions.check_can_edit_or_404(
         supplier is not None and permissions.can_edit_profile(request.user, supplier)
     )
-    return _supplier_form_view(request, supplier, for_self=False)
+    return _proposed_entry_form_view(request, EntryKind.SUPPLIER, supplier, for_self=False)
 
 
 @roles_required(Role.STAFF)
