@@ -524,7 +524,9 @@ class ContactMessage(models.Model):
         help_text=_("Empty when the message went to the e-mail of a profile with no account."),
     )
     recipient_email = models.EmailField(_("recipient e-mail"))
-    about_kind = models.CharField(_("about a"), max_length=20, choices=EntryKind.choices)
+    about_kind = models.CharField(
+        _("type of the entry written to"), max_length=20, choices=EntryKind.choices
+    )
     about_object_id = models.PositiveBigIntegerField(_("entry id"))
     subject = models.CharField(_("subject"), max_length=CONTACT_SUBJECT_MAX_LENGTH)
     body = models.TextField(_("message"), validators=[MaxLengthValidator(CONTACT_BODY_MAX_LENGTH)])

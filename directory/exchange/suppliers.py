@@ -90,7 +90,12 @@ FRENCH_CATEGORY_NAMES = {
     SupplierCategory.DRINKS: ("Boissons",),
     SupplierCategory.LOCAL_PRODUCTS: ("Produits locaux", "Produits du terroir"),
     SupplierCategory.GROCERY: ("Épicerie",),
-    SupplierCategory.BAKERY: ("Pain et pâtisseries", "Boulangerie", "Boulangerie-pâtisserie"),
+    SupplierCategory.BAKERY: (
+        "Pain et viennoiseries",
+        "Pain et pâtisseries",
+        "Boulangerie",
+        "Boulangerie-pâtisserie",
+    ),
     SupplierCategory.EQUIPMENT: ("Équipement", "Matériel"),
     SupplierCategory.PACKAGING: ("Emballages et consommables", "Emballages", "Consommables"),
     SupplierCategory.SERVICES: ("Services",),
