@@ -15,9 +15,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import models, transaction
 
 from .models import Commune, Departement, PopulationBand, Region
+from .selectors import GEOGRAPHY_CACHE_KEY
 from .text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -367,4 +369,5 @@ def communes_import(*, path: Path | None = None) -> ImportReport:
             report.communes,
         )
         report.communes_absent_from_source = Commune.objects.count() - report.communes.total
+        transaction.on_commit(lambda: cache.delete(GEOGRAPHY_CACHE_KEY))
     return report

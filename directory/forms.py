@@ -15,7 +15,6 @@ from .models import (
     EntryKind,
     PopulationBand,
     Professional,
-    Region,
     Supplier,
     SupplierCategory,
 )
@@ -66,12 +65,13 @@ class DirectorySearchForm(forms.Form):
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         super().__init__(data, *args, **kwargs)
-        departements = [(code, code) for code in Departement.objects.values_list("code", flat=True)]
+        from .selectors import geography_labels
+
+        labels = geography_labels()
+        departements = list(labels["departement"].items())
         self.fields["departement"].choices = departements
         self.fields["delivers_to"].choices = departements
-        self.fields["region"].choices = [
-            (code, code) for code in Region.objects.values_list("code", flat=True)
-        ]
+        self.fields["region"].choices = list(labels["region"].items())
         self.notices: list[str] = []
 
     def clean_tag(self) -> list[str]:

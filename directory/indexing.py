@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Model, Value
 from django.utils import translation
@@ -29,7 +30,7 @@ from .models import (
     Supplier,
     ValidationStatus,
 )
-from .search import TEXT_SEARCH_CONFIG, get_directory_search
+from .search import TEXT_SEARCH_CONFIG, get_directory_search, unfiltered_facets_cache_key
 from .text import fold
 
 logger = logging.getLogger(__name__)
@@ -207,6 +208,7 @@ def _save(data: EntryData) -> DirectoryEntry:
             "last_verified_at": data.last_verified_at,
         },
     )
+    _forget_cached_counts()
     entry.facets.all().delete()
     DirectoryEntryFacet.objects.bulk_create(
         DirectoryEntryFacet(entry=entry, name=name, value=str(value)[:100])
@@ -226,9 +228,14 @@ def _save(data: EntryData) -> DirectoryEntry:
     return entry
 
 
+def _forget_cached_counts() -> None:
+    cache.delete_many([unfiltered_facets_cache_key(True), unfiltered_facets_cache_key(False)])
+
+
 def _notify_engine(entry_ids: list[int], removed_ids: list[int]) -> None:
     """Runs after commit: the member's change is saved whatever happens here. If the search
     server is unreachable the change is logged, and `rebuild_directory_index` catches up."""
+    _forget_cached_counts()
     engine = get_directory_search()
     try:
         if removed_ids:
@@ -261,6 +268,7 @@ def directory_entry_remove(obj: Model) -> None:
         DirectoryEntry.objects.filter(kind=kind, object_id=obj.pk).values_list("pk", flat=True)
     )
     DirectoryEntry.objects.filter(pk__in=ids).delete()
+    _forget_cached_counts()
     transaction.on_commit(lambda: _notify_engine([], ids))
 
 
@@ -291,4 +299,5 @@ def directory_rebuild() -> int:
             if (entry.kind, entry.object_id) not in seen
         ]
         DirectoryEntry.objects.filter(pk__in=stale).delete()
+    _forget_cached_counts()
     return get_directory_search().rebuild()

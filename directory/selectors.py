@@ -1,5 +1,6 @@
 """Reads for the directory pages, narrowed to what the viewer may see."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from network.models import Member, Role
@@ -128,12 +129,23 @@ def peer_list_for_manager(*, member: Member, limit: int = 6) -> list[DirectoryEn
     return [by_id[cafe.pk] for cafe in scored if cafe.pk in by_id]
 
 
-def facet_labels() -> dict[str, dict[str, str]]:
-    """Readable labels for facet values that are codes."""
-    return {
-        "departement": {d.code: str(d) for d in Departement.objects.only("code", "name")},
-        "region": {r.code: r.name for r in Region.objects.only("code", "name")},
-    }
+GEOGRAPHY_CACHE_KEY = "directory:geography:v1"
+
+
+def geography_labels() -> dict[str, dict[str, str]]:
+    """Département and région names by code, for facet labels and the search form's choices.
+
+    They change only when communes are imported (which clears the cache), so every search
+    page does not have to read them again.
+    """
+    labels = cache.get(GEOGRAPHY_CACHE_KEY)
+    if labels is None:
+        labels = {
+            "departement": {d.code: str(d) for d in Departement.objects.only("code", "name")},
+            "region": {r.code: r.name for r in Region.objects.only("code", "name")},
+        }
+        cache.set(GEOGRAPHY_CACHE_KEY, labels, timeout=60 * 60)
+    return labels
 
 
 # --- Contact between members --------------------------------------------------------------------

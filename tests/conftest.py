@@ -18,6 +18,24 @@ PASSWORD = "un-mot-de-passe-solide"
 _sequence = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_directory_cache():
+    """Cached directory counts and labels never leak from one test's data into another's."""
+    from django.core.cache import cache
+
+    from directory.search import unfiltered_facets_cache_key
+    from directory.selectors import GEOGRAPHY_CACHE_KEY
+
+    keys = [
+        GEOGRAPHY_CACHE_KEY,
+        unfiltered_facets_cache_key(True),
+        unfiltered_facets_cache_key(False),
+    ]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)
+
+
 @pytest.fixture
 def member_factory(db) -> Callable[..., Member]:
     def make(
@@ -104,6 +122,11 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def geography(db) -> dict[str, Commune]:
+    from django.core.cache import cache
+
+    from directory.selectors import GEOGRAPHY_CACHE_KEY
+
+    cache.delete(GEOGRAPHY_CACHE_KEY)
     for code, name in REGIONS:
         Region.objects.create(code=code, name=name)
     for code, name, region in DEPARTEMENTS:

@@ -1,5 +1,7 @@
 """Settings for pytest: fast hashing, mails kept in memory, tasks run at once."""
 
+import uuid
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -17,3 +19,9 @@ WHITENOISE_AUTOREFRESH = True
 # by switching them back on where it matters.
 ACCOUNT_RATE_LIMITS = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Each test run has its own cache keys: nothing cached in Redis by an earlier run (or by a
+# development site on the same server) can leak into this one, and they expire soon after.
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"comptoir-test-{uuid.uuid4().hex[:12]}"  # noqa: F405
+    CACHES["default"]["TIMEOUT"] = 600  # noqa: F405

@@ -23,6 +23,10 @@ from ..search import FACETS
 
 directory_roles = roles_required(*permissions.DIRECTORY_ROLES)
 
+# The most frequent values of each facet; a value already chosen is always shown. Longer lists
+# (a hundred départements) would make the page heavy and hard to scan with a screen reader.
+FACET_VALUES_SHOWN = 12
+
 
 @directory_roles
 def search(request: HttpRequest) -> HttpResponse:
@@ -37,7 +41,7 @@ def search(request: HttpRequest) -> HttpResponse:
             _("That page does not exist; here is page %(page)s of %(pages)s.")
             % {"page": results.page, "pages": results.num_pages},
         )
-    labels = selectors.facet_labels()
+    labels = selectors.geography_labels()
     facet_groups = [
         {
             "name": name,
@@ -51,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
                     "id": f"facet-{name}-{index}",
                 }
                 for index, count in enumerate(results.facets[name])
-                if count.count or count.selected
+                if (count.count and index < FACET_VALUES_SHOWN) or count.selected
             ],
         }
         for name in FACETS
