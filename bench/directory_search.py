@@ -791,6 +791,12 @@ def main() -> None:
         f"database {DB_SETTINGS['NAME']}: {created}migrated in {time.perf_counter() - start:.1f} s"
     )
     seed(args)
+    # Measure the tables as a live server's autovacuum keeps them: fresh planner statistics,
+    # no dead rows left by seeding (a bulk load without them made the facet plans 3x slower).
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"VACUUM ANALYZE: {time.perf_counter() - start:.1f} s")
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
