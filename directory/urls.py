@@ -13,6 +13,11 @@ urlpatterns = [
     path("cafes/<int:cafe_id>/", views.cafe_detail, name="cafe_detail"),
     path("cafes/<int:cafe_id>/modifier/", views.cafe_edit, name="cafe_edit"),
     path("gerants/<int:profile_id>/", views.manager_detail, name="manager_detail"),
+    path(
+        "gerants/<int:profile_id>/modifier/",
+        views.manager_profile_edit_by_staff,
+        name="manager_profile_edit_by_staff",
+    ),
     path("professionnels/proposer/", views.professional_propose, name="professional_propose"),
     path("professionnels/ma-fiche/", views.professional_create_own, name="professional_create_own"),
     path(

@@ -174,9 +174,8 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     return redirect("directory:search")
 
 
-@roles_required(Role.MANAGER)
-def manager_profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = ManagerProfile.objects.filter(member=request.user).first()
+def _manager_profile_form_view(request: HttpRequest, member) -> HttpResponse:
+    profile = ManagerProfile.objects.filter(member=member).first()
     initial = {}
     if profile:
         initial = {
@@ -187,17 +186,31 @@ def manager_profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         profile = services.manager_profile_save(
             actor=request.user,
-            member=request.user,
+            member=member,
             fields={"can_share": form.cleaned_data["can_share"]},
             tags=form.cleaned_data["tags_text"],
         )
-        messages.success(request, _("Your profile has been saved."))
+        messages.success(request, _("The profile has been saved."))
         return redirect(profile.get_absolute_url())
     return render(
         request,
         "directory/manager_profile_form.html",
-        {"form": form, "cafes": request.user.cafes.select_related("commune")},
+        {"form": form, "member": member, "cafes": member.cafes.select_related("commune")},
     )
+
+
+@roles_required(Role.MANAGER)
+def manager_profile_edit(request: HttpRequest) -> HttpResponse:
+    """A manager's own profile."""
+    return _manager_profile_form_view(request, request.user)
+
+
+@roles_required(Role.STAFF)
+def manager_profile_edit_by_staff(request: HttpRequest, profile_id: int) -> HttpResponse:
+    profile = ManagerProfile.objects.select_related("member").filter(pk=profile_id).first()
+    if profile is None:
+        raise Http404
+    return _manager_profile_form_view(request, profile.member)
 
 
 def _cafe_form_view(request: HttpRequest, cafe: Cafe | None) -> HttpResponse:

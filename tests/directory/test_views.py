@@ -409,3 +409,20 @@ def test_a_deleted_account_leaves_the_directory(client_for, manager, staff_membe
     manager.delete()
 
     assert DirectoryEntry.objects.filter(kind="manager").count() == 0
+
+
+@pytest.mark.django_db
+def test_staff_edit_a_managers_profile_and_others_cannot(
+    client_for, manager, staff_member, member_factory
+):
+    from directory.services import manager_profile_save
+
+    profile = manager_profile_save(actor=manager, member=manager, fields={"can_share": "Marchés"})
+    url = f"/annuaire/gerants/{profile.pk}/modifier/"
+
+    client_for(staff_member).post(url, {"can_share": "Marchés de producteurs", "tags_text": ""})
+    other = client_for(member_factory(role=Role.MANAGER)).post(url, {"can_share": "Piraté"})
+
+    profile.refresh_from_db()
+    assert profile.can_share == "Marchés de producteurs"
+    assert other.status_code == 403
