@@ -8,6 +8,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from .models import HomePage, StandardPage
+from .templatetags.comptoir_tags import forget_footer_pages
 
 HOME_CONTENT = {
     "title": "Le dernier café du village, on le garde ouvert",
@@ -225,4 +226,6 @@ def site_tree_ensure() -> HomePage:
                     show_in_menus=True,
                 )
             )
+    # Pages added here are not "published" through a revision, so no signal renews the footer.
+    forget_footer_pages(sender=None)
     return home

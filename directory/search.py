@@ -143,25 +143,6 @@ class DatabaseDirectorySearch:
         matching, search_query = self._match_text(self._base(include_unlisted), query.text)
         results = self._filter_facets(matching, query.filters)
 
-        total = results.count()
-        page, num_pages, out_of_range = clamp_page(query.page, total, query.page_size)
-        if query.sort == "name":
-            results = results.order_by("title_search", "pk")
-        elif query.sort == "verified":
-            results = results.order_by(F("last_verified_at").desc(nulls_last=True), "title_search")
-        elif search_query is not None:
-            results = results.annotate(rank=SearchRank(F("search_vector"), search_query)).order_by(
-                "-rank", "title_search", "pk"
-            )
-        else:
-            results = results.order_by("title_search", "pk")
-        start = (page - 1) * query.page_size
-        entries = list(
-            results.select_related("commune", "departement", "region")[
-                start : start + query.page_size
-            ]
-        )
-
         if query.text.strip() or any(query.filters.values()):
             counts = self._facet_counts(matching, query.filters)
         else:
@@ -172,6 +153,32 @@ class DatabaseDirectorySearch:
             if counts is None:
                 counts = self._facet_counts(matching, query.filters)
                 cache.set(key, counts, timeout=60 * 60)
+        # Every entry has exactly one "kind" facet row, so the kind counts add up to the total
+        # (within the chosen kinds when some are chosen): no separate COUNT query.
+        chosen_kinds = query.filters.get("kind")
+        total = sum(
+            count
+            for kind, count in counts.get("kind", {}).items()
+            if not chosen_kinds or kind in chosen_kinds
+        )
+        page, num_pages, out_of_range = clamp_page(query.page, total, query.page_size)
+        if query.sort == "name":
+            results = results.order_by("title_search", "pk")
+        elif query.sort == "verified":
+            results = results.order_by(F("last_verified_at").desc(nulls_last=True), "title_search")
+        elif search_query is not None:
+            results = results.annotate(
+                rank=SearchRank(F("search_vector"), search_query)
+            ).order_by("-rank", "title_search", "pk")
+        else:
+            results = results.order_by("title_search", "pk")
+        start = (page - 1) * query.page_size
+        entries = list(
+            results.select_related("commune", "departement", "region")[
+                start : start + query.page_size
+            ]
+        )
+
         facets = {
             name: order_facet_counts(counts.get(name, {}), query.filters.get(name, ()))
             for name in FACETS
@@ -209,10 +216,13 @@ class DatabaseDirectorySearch:
         )
         columns = ", ".join(["id", *flags])
         conditions = " AND ".join(f"(f.name = %s OR m.f_{name})" for name in active) or "1 = 1"
+        # An entry failing two filters counts for no facet: leave it out before the join.
+        passed = " + ".join(f"(CASE WHEN f_{name} THEN 1 ELSE 0 END)" for name in active) or "0"
         # Only fixed facet names and ORM-built SQL are interpolated; every value is a parameter.
         table = DirectoryEntryFacet._meta.db_table
         sql = (
-            f"WITH m({columns}) AS ({entries_sql}) "  # noqa: S608
+            f"WITH m0({columns}) AS ({entries_sql}), "  # noqa: S608
+            f"m AS (SELECT * FROM m0 WHERE {passed} >= {max(len(active) - 1, 0)}) "
             f"SELECT f.name, f.value, COUNT(*) FROM {table} f "
             f"JOIN m ON m.id = f.entry_id WHERE {conditions} GROUP BY f.name, f.value"
         )

@@ -20,7 +20,7 @@ _sequence = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _fresh_directory_cache():
-    """Cached directory counts and labels never leak from one test's data into another's."""
+    """Cached counts, labels and footer links never leak from one test's data into another's."""
     from django.core.cache import cache
 
     from directory.search import unfiltered_facets_cache_key

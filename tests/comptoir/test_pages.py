@@ -181,3 +181,20 @@ class TestPageTree(WagtailPageTestCase):
     def test_pages_render(self):
         self.assertPageIsRenderable(self.home)
         self.assertPageIsRenderable(StandardPage.objects.get(slug="accessibilite"))
+
+
+@pytest.mark.django_db
+def test_footer_follows_the_pages_editors_publish(client, home_page):
+    from django.core.cache import cache
+
+    from comptoir.templatetags.comptoir_tags import FOOTER_GENERATION_KEY
+
+    cache.delete(FOOTER_GENERATION_KEY)
+    assert 'href="/accessibilite/"' in client.get("/").content.decode()
+
+    page = StandardPage.objects.get(slug="accessibilite")
+    page.unpublish()
+
+    assert 'href="/accessibilite/"' not in client.get("/").content.decode()
+    page.save_revision().publish()
+    assert 'href="/accessibilite/"' in client.get("/").content.decode()
