@@ -182,3 +182,21 @@ def test_a_query_refuses_unknown_facets_and_sorts():
         DirectoryQuery(filters={"colour": ("red",)})
     with pytest.raises(ValueError):
         DirectoryQuery(sort="random")
+
+
+@pytest.mark.django_db
+def test_with_three_filters_each_count_leaves_out_only_its_own(engine, directory_data):
+    results = engine.search(
+        DirectoryQuery(
+            filters={"kind": ("supplier",), "delivers_to": ("01",), "category": ("grocery",)}
+        )
+    )
+
+    def counts(name):
+        return {c.value: c.count for c in results.facets[name] if c.count}
+
+    assert results.total == 0
+    assert counts("category") == {"drinks": 1}  # suppliers delivering to the Ain
+    assert counts("delivers_to") == {"46": 1, "11": 1}  # grocery suppliers, wherever they go
+    assert counts("kind") == {}  # nothing delivers to the Ain and sells groceries
+    assert counts("region") == {}
