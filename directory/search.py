@@ -174,9 +174,11 @@ class DatabaseDirectorySearch:
             results = results.order_by("title_search", "pk")
         start = (page - 1) * query.page_size
         entries = list(
-            results.select_related("commune", "departement", "region")[
-                start : start + query.page_size
-            ]
+            results.select_related("commune", "departement", "region").defer(
+                # Large columns the result list never shows.
+                "search_text",
+                "search_vector",
+            )[start : start + query.page_size]
         )
 
         facets = {

@@ -1,5 +1,7 @@
 """Reads for the directory pages, narrowed to what the viewer may see."""
 
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
@@ -81,16 +83,32 @@ def entry_list_awaiting_review() -> dict[str, QuerySet]:
     }
 
 
-def member_home_departement(member: Member) -> Departement | None:
-    """The département of the member's (first) café, or where their profile is based."""
-    cafe = member.cafes.select_related("commune__departement").order_by("pk").first()
-    if cafe is not None:
-        return cafe.commune.departement
-    for related in ("professional_profile", "supplier_profile"):
-        profile = getattr(member, related, None)
-        if profile is not None and profile.commune_id:
-            return profile.commune.departement
-    return None
+@dataclass(frozen=True)
+class HomeDepartement:
+    code: str
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def member_home_departement(member: Member) -> HomeDepartement | None:
+    """The département of a manager's (first) café, or where a professional's or supplier's
+    own entry is based. It runs on every directory search: one light query, and the name
+    comes from the cached labels."""
+    if member.role == Role.MANAGER:
+        codes = member.cafes.order_by("pk").values_list("commune__departement_id", flat=True)
+    else:
+        model = {Role.PROFESSIONAL: Professional, Role.SUPPLIER: Supplier}.get(member.role)
+        if model is None:
+            return None
+        codes = model.objects.filter(member=member).values_list(
+            "commune__departement_id", flat=True
+        )
+    code = codes.first()
+    if code is None:
+        return None
+    return HomeDepartement(code=code, label=geography_labels()["departement"].get(code, code))
 
 
 def peer_list_for_manager(*, member: Member, limit: int = 6) -> list[DirectoryEntry]:
