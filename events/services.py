@@ -1,0 +1,116 @@
+"""Registrations: lock the session, check, write; the waiting list moves on cancellation."""
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network.models import Member
+
+from .models import Registration, RegistrationStatus, SessionStatus, TrainingSession
+
+MAX_PLACES_PER_REGISTRATION = 5
+
+
+class RegistrationError(Exception):
+    """A registration the session refuses; the message is shown to the member."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _places_taken(session: TrainingSession) -> int:
+    return (
+        Registration.objects.filter(
+            session=session, status=RegistrationStatus.REGISTERED
+        ).aggregate(total=Sum("places"))["total"]
+        or 0
+    )
+
+
+def _check_open(session: TrainingSession) -> None:
+    now = timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        raise RegistrationError(_("This session has been cancelled."))
+    if session.status != SessionStatus.OPEN or session.starts_at <= now:
+        raise RegistrationError(_("This session is not open for registration."))
+    if session.registration_deadline < now:
+        raise RegistrationError(_("Registrations for this session are closed."))
+
+
+@transaction.atomic(durable=True)
+def registration_create(
+    *, member: Member, session: TrainingSession, places: int = 1, cafe=None
+) -> Registration:
+    """Register a member, or put them on the waiting list when the places are taken.
+
+    Lock, check, create in one durable transaction: the session row is locked first, so two
+    registrations for the last place are decided one after the other. The partial unique
+    constraint on (session, member) is the backstop against duplicates.
+    """
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    _check_open(session)
+    if not 1 <= places <= min(MAX_PLACES_PER_REGISTRATION, session.capacity):
+        raise RegistrationError(
+            _("You can book from 1 to %(max)s places.")
+            % {"max": min(MAX_PLACES_PER_REGISTRATION, session.capacity)}
+        )
+    live = Registration.objects.filter(session=session, member=member).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    if live.exists():
+        raise RegistrationError(_("You are already registered for this session."))
+    someone_waits = Registration.objects.filter(
+        session=session, status=RegistrationStatus.WAITING
+    ).exists()
+    # Newcomers never pass people already waiting.
+    fits = not someone_waits and _places_taken(session) + places <= session.capacity
+    registration = Registration(
+        session=session,
+        member=member,
+        cafe=cafe,
+        places=places,
+        status=RegistrationStatus.REGISTERED if fits else RegistrationStatus.WAITING,
+    )
+    registration.full_clean()
+    registration.save()
+    return registration
+
+
+def _promote_waiting(session: TrainingSession) -> list[Registration]:
+    """Call with the session row locked. First come, first served: the first waiting
+    registration moves up when its places fit, and the next one only after it."""
+    promoted = []
+    free = session.capacity - _places_taken(session)
+    for waiting in Registration.objects.filter(
+        session=session, status=RegistrationStatus.WAITING
+    ).order_by("created_at", "pk"):
+        if waiting.places > free:
+            break
+        waiting.status = RegistrationStatus.REGISTERED
+        waiting.promoted_at = timezone.now()
+        waiting.save(update_fields=["status", "promoted_at"])
+        free -= waiting.places
+        promoted.append(waiting)
+    return promoted
+
+
+@transaction.atomic(durable=True)
+def registration_cancel(*, registration: Registration, actor: Member) -> list[Registration]:
+    """Cancel one's registration (or leave the waiting list) until the deadline; returns the
+    registrations promoted from the waiting list in its place."""
+    session = TrainingSession.objects.select_for_update().get(pk=registration.session_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.member_id != actor.pk:
+        raise RegistrationError(_("You can only cancel your own registration."))
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError(_("This registration is already cancelled."))
+    if session.registration_deadline < timezone.now():
+        raise RegistrationError(
+            _("The registration deadline has passed: write to the trainer to cancel.")
+        )
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    return _promote_waiting(session)
