@@ -24,6 +24,7 @@ def navigation_for(member) -> list[NavItem]:
     items = [NavItem(_("My space"), reverse("members_home"), "members_home")]
     if can_use_directory(member):
         items.append(NavItem(_("Directory"), reverse("directory:search"), "directory:search"))
+        items.append(NavItem(_("Trainings"), reverse("events:calendar"), "events:calendar"))
     if can_use_admin(member):
         items.append(
             NavItem(_("Administration"), reverse("wagtailadmin_home"), "wagtailadmin_home")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("adhesion/", views.membership_status, name="membership_status"),
     path("espace/", views.members_home, name="members_home"),
     path("annuaire/", include("directory.urls")),
+    path("formations/", include("events.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

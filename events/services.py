@@ -20,6 +20,14 @@ class RegistrationError(Exception):
         self.message = message
 
 
+def _mail_on_commit(registration: Registration, event: str) -> None:
+    from .tasks import send_registration_mail
+
+    transaction.on_commit(
+        lambda: send_registration_mail.enqueue(registration_id=registration.pk, event=event)
+    )
+
+
 def _places_taken(session: TrainingSession) -> int:
     return (
         Registration.objects.filter(
@@ -75,6 +83,7 @@ def registration_create(
     )
     registration.full_clean()
     registration.save()
+    _mail_on_commit(registration, registration.status)
     return registration
 
 
@@ -93,6 +102,7 @@ def _promote_waiting(session: TrainingSession) -> list[Registration]:
         waiting.save(update_fields=["status", "promoted_at"])
         free -= waiting.places
         promoted.append(waiting)
+        _mail_on_commit(waiting, "promoted")
     return promoted
 
 
