@@ -10,6 +10,7 @@ from comptoir.access import roles_required
 from directory.permissions import DIRECTORY_ROLES
 
 from . import selectors, services
+from .calendars import sessions_calendar
 from .forms import CalendarFilterForm, RegistrationForm
 from .models import Registration
 
@@ -82,3 +83,17 @@ def registration_cancel(request: HttpRequest, registration_id: int) -> HttpRespo
     else:
         messages.success(request, _("Your registration has been cancelled."))
     return redirect("events:session_detail", registration.session_id)
+
+
+@training_roles
+def session_ical(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_get_for_member(session_id=session_id)
+    if session is None:
+        raise Http404
+    registration = selectors.registration_of(member=request.user, session=session)
+    show_link = registration is not None and registration.status == "registered"
+    response = HttpResponse(
+        sessions_calendar([(session, show_link)]), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response

@@ -92,3 +92,25 @@ def test_drafts_and_other_members_registrations_stay_hidden(
     assert cancel.status_code == 404
     assert Registration.objects.get(pk=registration.pk).status == "registered"
     assert client_for(resident).get("/formations/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_session_downloads_as_an_ical_event(client_for, member_factory, session_factory):
+    from icalendar import Calendar
+
+    session = session_factory(is_online=True, online_link="https://visio.example/salle")
+    registered, curious = member_factory(), member_factory()
+    client_for(registered).post(f"/formations/sessions/{session.pk}/", {"places": "1"})
+    url = f"/formations/sessions/{session.pk}/agenda.ics"
+
+    response = client_for(registered).get(url)
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    other = Calendar.from_ical(client_for(curious).get(url).content).walk("VEVENT")[0]
+
+    assert response["Content-Type"].startswith("text/calendar")
+    assert str(event["SUMMARY"]) == "Tenir sa trésorerie"
+    assert event.decoded("DTSTART") == session.starts_at.replace(microsecond=0)
+    assert event.decoded("DTEND") == session.ends_at.replace(microsecond=0)
+    assert str(event["UID"]) == f"session-{session.pk}@comptoir"
+    assert "visio.example" in str(event["LOCATION"])
+    assert "visio.example" not in str(other["LOCATION"])  # the link is for participants only
