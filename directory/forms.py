@@ -182,7 +182,26 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
-class CafeForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm):
+    """A directory profile: its commune and tags shown as text, its model fields handed to the
+    service as a dict."""
+
+    # Form field (comma-separated text) -> the instance's tag manager.
+    tag_fields: dict[str, str] = {"tags_text": "tags"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["commune"] = self.instance.commune
+            for field, manager in self.tag_fields.items():
+                tags = getattr(self.instance, manager).all()
+                self.initial[field] = ", ".join(tag.name for tag in tags)
+
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CafeForm(ProfileForm):
     photo_upload = forms.ImageField(
         label=_("Photo"),
         required=False,
@@ -224,12 +243,7 @@ class CafeForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["commune"] = self.instance.commune
-            self.initial["services_text"] = ", ".join(t.name for t in self.instance.services.all())
-            self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
+    tag_fields = {"services_text": "services", "tags_text": "tags"}
 
     def clean_photo_upload(self):
         photo = self.cleaned_data.get("photo_upload")
@@ -241,9 +255,6 @@ class CafeForm(forms.ModelForm):
         if image_format not in PHOTO_FORMATS:
             raise forms.ValidationError(_("Send the photo as JPEG, PNG or WebP."))
         return photo
-
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class ManagerProfileForm(forms.Form):
@@ -257,7 +268,7 @@ class ManagerProfileForm(forms.Form):
     tags_text = NamesField(label=_("Tags"))
 
 
-class ProfessionalForm(forms.ModelForm):
+class ProfessionalForm(ProfileForm):
     commune = CommuneField(label=_("Based in"), required=False)
     skills_text = NamesField(
         label=_("Skills"),
@@ -289,18 +300,10 @@ class ProfessionalForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["commune"] = self.instance.commune
-            self.initial["skills_text"] = ", ".join(t.name for t in self.instance.skills.all())
-            self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
-
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    tag_fields = {"skills_text": "skills", "tags_text": "tags"}
 
 
-class SupplierForm(forms.ModelForm):
+class SupplierForm(ProfileForm):
     commune = CommuneField(label=_("Based in"), required=False)
     categories = forms.MultipleChoiceField(
         label=_("Categories"),
@@ -334,14 +337,9 @@ class SupplierForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["commune"] = self.instance.commune
             self.initial["categories"] = list(
                 self.instance.categories.values_list("category", flat=True)
             )
-            self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
-
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class PlainTextField(forms.CharField):
