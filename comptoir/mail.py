@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -16,6 +16,7 @@ def send_templated_mail(
     template_prefix: str,
     context: dict[str, Any],
     language: str | None = None,
+    reply_to: Iterable[str] = (),
 ) -> int:
     recipients = list(recipients)
     if not recipients:
@@ -24,8 +25,10 @@ def send_templated_mail(
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template_prefix}_subject.txt", context)
         body = render_to_string(f"{template_prefix}_message.txt", context)
+    # One line, whatever a member typed into it: a mail header cannot carry a line break.
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return send_mail(subject, body, None, recipients)
+    message = EmailMessage(subject=subject, body=body, to=recipients, reply_to=list(reply_to))
+    return message.send()
 
 
 def absolute_url(path: str) -> str:

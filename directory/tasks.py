@@ -1,12 +1,8 @@
 """Background work of the directory: messages between members, relayed by e-mail."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
-from comptoir.mail import absolute_url
+from comptoir.mail import absolute_url, send_templated_mail
 from network.models import Member
 
 from .models import ContactMessage, ValidationStatus
@@ -43,7 +39,6 @@ def contact_message_relay(*, message_id: int) -> int:
     recipient = message.recipient
     entry = contact_entry_get(kind=message.about_kind, object_id=message.about_object_id)
     context = {
-        "site_name": settings.WAGTAIL_SITE_NAME,
         "message": message,
         "sender": sender,
         "sender_name": sender.get_full_name() or sender.email,
@@ -55,13 +50,10 @@ def contact_message_relay(*, message_id: int) -> int:
         "entry_url": absolute_url(entry.get_absolute_url()) if entry and recipient else None,
         "recipient_has_account": recipient is not None,
     }
-    language = recipient.language if recipient is not None else settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string("directory/email/contact_message_subject.txt", context)
-        body = render_to_string("directory/email/contact_message_message.txt", context)
-    # One line, whatever the member typed: a header cannot carry a line break.
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    mail = EmailMessage(
-        subject=subject, body=body, to=[message.recipient_email], reply_to=[sender.email]
+    return send_templated_mail(
+        recipients=[message.recipient_email],
+        template_prefix="directory/email/contact_message",
+        context=context,
+        language=recipient.language if recipient is not None else None,
+        reply_to=[sender.email],
     )
-    return mail.send()
