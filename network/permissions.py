@@ -1,6 +1,6 @@
 """Who may do what with members. Views, admin views and consumers call these same helpers."""
 
-from .models import Member, MembershipStatus, Role
+from .models import Member, Role
 
 
 def is_approved_member(member: object) -> bool:
@@ -16,7 +16,3 @@ def can_review_members(member: Member) -> bool:
 def can_use_admin(member: Member) -> bool:
     """The Wagtail admin is for programme staff only."""
     return can_review_members(member)
-
-
-def is_awaiting_review(member: Member) -> bool:
-    return member.is_authenticated and member.status == MembershipStatus.PENDING
