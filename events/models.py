@@ -67,6 +67,8 @@ class TrainingSession(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("session")
@@ -122,6 +124,17 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Attendance, recorded by the trainer on the day: None until they check.
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Set when a reminder goes out, in the same statement that claims it, so a second run of
+    # the reminders (or two at once) never mails twice.
+    reminded_day_before_at = models.DateTimeField(
+        _("day-before reminder sent at"), null=True, blank=True
+    )
+    reminded_same_day_at = models.DateTimeField(
+        _("same-day reminder sent at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -140,3 +153,24 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} – {self.session} ({self.get_status_display()})"
+
+
+class CalendarFeed(models.Model):
+    """A member's personal calendar address. The token is the only credential a calendar app
+    sends, so revoking means replacing it."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.member)

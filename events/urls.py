@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import views
+from .views import sessions
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.calendar, name="calendar"),
-    path("sessions/<int:session_id>/", views.session_detail, name="session_detail"),
-    path("sessions/<int:session_id>/agenda.ics", views.session_ical, name="session_ical"),
+    path("", sessions.calendar, name="calendar"),
+    path("sessions/<int:session_id>/", sessions.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/agenda.ics", sessions.session_ical, name="session_ical"),
     path(
         "inscriptions/<int:registration_id>/annuler/",
-        views.registration_cancel,
+        sessions.registration_cancel,
         name="registration_cancel",
     ),
 ]

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 from comptoir.access import roles_required
 from directory.permissions import DIRECTORY_ROLES
 
-from . import selectors, services
-from .calendars import sessions_calendar
-from .forms import CalendarFilterForm, RegistrationForm
-from .models import Registration
+from .. import selectors, services
+from ..calendars import sessions_calendar
+from ..forms import CalendarFilterForm, RegistrationForm
+from ..models import Registration
 
 training_roles = roles_required(*DIRECTORY_ROLES)
 

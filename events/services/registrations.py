@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from network.models import Member
 
-from .models import Registration, RegistrationStatus, SessionStatus, TrainingSession
+from ..models import Registration, RegistrationStatus, SessionStatus, TrainingSession
 
 MAX_PLACES_PER_REGISTRATION = 5
 
@@ -21,7 +21,7 @@ class RegistrationError(Exception):
 
 
 def _mail_on_commit(registration: Registration, event: str) -> None:
-    from .tasks import send_registration_mail
+    from ..tasks import send_registration_mail
 
     transaction.on_commit(
         lambda: send_registration_mail.enqueue(registration_id=registration.pk, event=event)

@@ -1,0 +1,1 @@
+"""Training pages, one module an audience: members (sessions), trainers (manage, dashboard)."""
