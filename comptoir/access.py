@@ -29,6 +29,7 @@ class Access(Enum):
 PUBLIC_URL_NAMES = frozenset(
     {
         "health",
+        "calendar_feed",
         "set_language",
         "wagtail_serve",
         "account_login",

@@ -18,6 +18,8 @@ from network.models import MembershipStatus, Role
 
 PUBLIC = {
     "health",
+    # A personal calendar address: its secret token is the credential (tests/events).
+    "calendar_feed",
     "set_language",
     "wagtail_serve",
     "account_login",
