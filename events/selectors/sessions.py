@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from network.models import Member
 
-from .models import Registration, RegistrationStatus, SessionStatus, TrainingSession
+from ..models import Registration, RegistrationStatus, SessionStatus, TrainingSession
 
 
 def session_list_upcoming(
