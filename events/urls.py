@@ -34,9 +34,7 @@ urlpatterns = [
         name="session_create",
     ),
     path("animer/sessions/<int:session_id>/modifier/", manage.session_edit, name="session_edit"),
-    path(
-        "animer/sessions/<int:session_id>/annuler/", manage.session_cancel, name="session_cancel"
-    ),
+    path("animer/sessions/<int:session_id>/annuler/", manage.session_cancel, name="session_cancel"),
     path("animer/sessions/<int:session_id>/", dashboard.session_dashboard, name="dashboard"),
     path(
         "animer/sessions/<int:session_id>/participants.csv",

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from events.models import Registration, SessionStatus
 from network.models import Role
@@ -19,7 +20,7 @@ def test_the_calendar_lists_open_sessions_only(client_for, manager, session_fact
     page = text(client_for(manager).get("/formations/"))
 
     assert page.count("Tenir sa trésorerie") == 1
-    assert "0 prises sur 2" in page
+    assert "0 place prise sur 2" in page
 
 
 @pytest.mark.django_db
@@ -114,3 +115,17 @@ def test_a_session_downloads_as_an_ical_event(client_for, member_factory, sessio
     assert str(event["UID"]) == f"session-{session.pk}@comptoir"
     assert "visio.example" in str(event["LOCATION"])
     assert "visio.example" not in str(other["LOCATION"])  # the link is for participants only
+
+
+@pytest.mark.django_db
+def test_the_confirmation_gives_the_local_time_and_the_places(
+    client_for, manager, session_factory, django_capture_on_commit_callbacks
+):
+    session = session_factory(capacity=5)
+    local_start = timezone.localtime(session.starts_at)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(manager).post(f"/formations/sessions/{session.pk}/", {"places": "2"})
+
+    assert f"{local_start:%H:%M}" in mail.outbox[0].body
+    assert "(2 places)" in mail.outbox[0].body
