@@ -41,8 +41,7 @@ def _event(
     if session.is_online:
         event.add("location", session.online_link if show_link and session.online_link else url)
     else:
-        place = ", ".join(p for p in [session.place, getattr(session.commune, "name", "")] if p)
-        event.add("location", place)
+        event.add("location", session.location)
     parts = [note, session.training.description, url]
     event.add("description", "\n\n".join(p.strip() for p in parts if p and p.strip()))
     if status is None:

@@ -91,6 +91,11 @@ class TrainingSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("events:session_detail", args=[self.pk])
 
+    @property
+    def location(self) -> str:
+        """The place and its commune, for mails and calendars (empty online)."""
+        return ", ".join(p for p in [self.place, getattr(self.commune, "name", "")] if p)
+
 
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")

@@ -95,6 +95,6 @@ def send_session_changed_mail(*, registration_id: int) -> int:
         template_prefix="events/email/session_changed",
         url=_session_url(registration),
         ends=ends,
-        place=", ".join(p for p in [session.place, getattr(session.commune, "name", "")] if p),
+        place=session.location,
         online_link=session.online_link if session.is_online and registered else "",
     )

@@ -72,7 +72,7 @@ def _send(registration: Registration, template_prefix: str) -> int:
         day = formats.date_format(starts_at, "l j F Y")
         start_time = formats.time_format(starts_at, "TIME_FORMAT")
         end_time = formats.time_format(ends_at, "TIME_FORMAT")
-    place = ", ".join(p for p in [session.place, getattr(session.commune, "name", "")] if p)
+    place = session.location
     return send_templated_mail(
         recipients=[member.email],
         template_prefix=template_prefix,
