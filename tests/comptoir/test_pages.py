@@ -6,6 +6,7 @@ from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from comptoir.models import HomePage, StandardPage
+from events.models import TrainingSession
 from network.models import Member, MembershipStatus
 
 
@@ -139,10 +140,21 @@ def test_dates_and_numbers_follow_the_locale():
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_prints_the_accounts(capsys):
     call_command("seed_demo")
-    first = (Member.objects.count(), Page.objects.count(), Site.objects.count())
+    first = (
+        Member.objects.count(),
+        Page.objects.count(),
+        Site.objects.count(),
+        TrainingSession.objects.count(),
+    )
     call_command("seed_demo")
 
-    assert (Member.objects.count(), Page.objects.count(), Site.objects.count()) == first
+    assert (
+        Member.objects.count(),
+        Page.objects.count(),
+        Site.objects.count(),
+        TrainingSession.objects.count(),
+    ) == first
+    assert first[3] == 3
     output = capsys.readouterr().out
     assert "equipe@comptoir.example" in output
     assert "comptoir-demo" in output

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from comptoir.demo import DEMO_PASSWORD, demo_members_ensure
 from comptoir.services import site_tree_ensure
 from directory.demo import demo_directory_ensure
+from events.demo import demo_trainings_ensure
 
 
 class Command(BaseCommand):
@@ -12,6 +13,10 @@ class Command(BaseCommand):
         site_tree_ensure()
         members = demo_members_ensure()
         demo_directory_ensure(staff=next(m for m in members if m.is_superuser))
+        by_email = {member.email: member for member in members}
+        demo_trainings_ensure(
+            trainer=by_email["pro@comptoir.example"], manager=by_email["gerante@comptoir.example"]
+        )
         self.stdout.write(self.style.SUCCESS("Demo site ready. Demo accounts (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for member in members:
