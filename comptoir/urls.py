@@ -14,6 +14,7 @@ urlpatterns = [
     path("espace/", views.members_home, name="members_home"),
     path("annuaire/", include("directory.urls")),
     path("formations/", include("events.urls")),
+    path("reseau/", include("network.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -42,3 +42,11 @@ def notify_reviewers_of_request(*, member_id: int) -> int:
             language=reviewer.language,
         )
     return sent
+
+
+@task()
+def send_mention_mails(*, message_id: int) -> int:
+    """Mail the members named in a message who chose to hear of each mention."""
+    from .services.notifications import mention_mails_send
+
+    return mention_mails_send(message_id=message_id)

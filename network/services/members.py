@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Member, MembershipStatus, Role
+from ..models import Member, MembershipStatus, Role
 
 PROGRAMME_STAFF_GROUP = "Programme staff"
 
@@ -77,7 +77,7 @@ def _lock_pending(member_id: int) -> Member:
 @transaction.atomic
 def member_approve(*, member: Member, reviewer: Member) -> Member:
     """Approve a pending member and tell them by e-mail once the decision is saved."""
-    from .tasks import send_membership_decision
+    from ..tasks import send_membership_decision
 
     member = _lock_pending(member.pk)
     member.status = MembershipStatus.APPROVED
@@ -99,7 +99,7 @@ def member_approve(*, member: Member, reviewer: Member) -> Member:
 @transaction.atomic
 def member_refuse(*, member: Member, reviewer: Member, reason: str) -> Member:
     """Refuse a pending member with a reason, which the member receives by e-mail."""
-    from .tasks import send_membership_decision
+    from ..tasks import send_membership_decision
 
     reason = reason.strip()
     if not reason:

@@ -24,6 +24,14 @@ class MembershipStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
+class DigestFrequency(models.TextChoices):
+    """How a member hears by e-mail of what they missed in their channels."""
+
+    OFF = "off", _("Never")
+    EACH_MENTION = "mention", _("At each mention of my name")
+    DAILY = "daily", _("A daily summary")
+
+
 class MemberManager(BaseUserManager["Member"]):
     use_in_migrations = True
 
@@ -74,6 +82,12 @@ class Member(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
         help_text=_("Language of the e-mails sent to this member."),
+    )
+    digest_frequency = models.CharField(
+        _("e-mails about the channels"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
     )
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import Member, MembershipStatus, Role
+from ..models import Member, MembershipStatus, Role
 
 
 def member_list_pending() -> QuerySet[Member]:

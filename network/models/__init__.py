@@ -1,0 +1,33 @@
+"""The members of the network and their discussion channels."""
+
+from .channels import (
+    Channel,
+    ChannelKind,
+    ChannelMembership,
+    Mention,
+    Message,
+    MessageReport,
+)
+from .members import (
+    SELF_SIGNUP_ROLES,
+    DigestFrequency,
+    Member,
+    MemberManager,
+    MembershipStatus,
+    Role,
+)
+
+__all__ = [
+    "SELF_SIGNUP_ROLES",
+    "Channel",
+    "ChannelKind",
+    "ChannelMembership",
+    "DigestFrequency",
+    "Member",
+    "MemberManager",
+    "MembershipStatus",
+    "Mention",
+    "Message",
+    "MessageReport",
+    "Role",
+]

@@ -1,0 +1,422 @@
+"""Discussion channels: creating, joining, and messages numbered without gaps.
+
+A message is saved, under its channel's row lock, with the next number of the channel's
+sequence, before anyone is told; sockets hear of it once the transaction commits. Delivery by
+the channel layer is at most once: clients that miss a broadcast catch up by number.
+"""
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Channel, ChannelKind, ChannelMembership, Member, Mention, Message
+from ..models.channels import MESSAGE_MAX_LENGTH
+from ..permissions import (
+    can_change_message,
+    can_hide_message,
+    can_join_channel,
+    can_manage_channels,
+    can_post_in_channel,
+    can_read_channel,
+    can_report_message,
+)
+
+# Posting: at most this many messages per member in this many seconds.
+POST_RATE_LIMIT = (20, 60)
+CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MENTION_PATTERN = re.compile(r"(?<![\w@])@([^\W\d_][\w'’-]*)(?:[ \u00a0]([^\W\d_][\w'’-]*))?")
+
+
+class ChannelError(Exception):
+    """A refused action on a channel or a message. ``code`` is for machines (the WebSocket
+    error frame), ``message`` for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _forbidden() -> ChannelError:
+    return ChannelError("forbidden", _("You may not do this in this channel."))
+
+
+def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
+    """Tell the sockets of a channel once the change is committed (and never if it is not)."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(group, event)
+
+    transaction.on_commit(send)
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """What clients see of a message: a deleted or hidden one keeps its place in the
+    sequence, without its text."""
+    author = message.author
+    return {
+        "id": message.pk,
+        "channel": message.channel_id,
+        "seq": message.seq,
+        "author": {"id": author.pk, "name": str(author)} if author else None,
+        "body": message.body if message.is_visible else "",
+        "client_id": message.client_id,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": message.deleted_at is not None,
+        "hidden": message.hidden_at is not None,
+    }
+
+
+# --- Channels --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def channel_create(
+    *,
+    actor: Member,
+    kind: str,
+    name: str,
+    description: str = "",
+    members: Iterable[Member] = (),
+) -> Channel:
+    """Staff open a topic channel or a private one (with its members)."""
+    if not can_manage_channels(actor):
+        raise _forbidden()
+    if kind not in (ChannelKind.TOPIC, ChannelKind.PRIVATE):
+        raise ChannelError("invalid", _("Only topic and private channels are created by hand."))
+    channel = Channel(kind=kind, name=name.strip(), description=description.strip())
+    channel.created_by = actor
+    channel.full_clean()
+    channel.save()
+    if kind == ChannelKind.PRIVATE:
+        for member in {actor, *members}:
+            ChannelMembership.objects.get_or_create(channel=channel, member=member)
+    return channel
+
+
+@transaction.atomic
+def private_channel_create(
+    *, name: str, members: Iterable[Member], description: str = ""
+) -> Channel:
+    """A private channel opened by the site itself (a café project's, say), for the given
+    members; the caller has checked who may open it."""
+    channel = Channel(kind=ChannelKind.PRIVATE, name=name.strip(), description=description)
+    channel.full_clean()
+    channel.save()
+    for member in set(members):
+        ChannelMembership.objects.get_or_create(channel=channel, member=member)
+    return channel
+
+
+def channel_members_add(*, channel: Channel, members: Iterable[Member]) -> None:
+    for member in members:
+        ChannelMembership.objects.get_or_create(channel=channel, member=member)
+
+
+@transaction.atomic
+def channel_archive(*, actor: Member, channel: Channel) -> Channel:
+    """Archived channels stay readable; nobody posts in them any more."""
+    if not can_manage_channels(actor):
+        raise _forbidden()
+    channel = Channel.objects.select_for_update().get(pk=channel.pk)
+    if channel.archived_at is None:
+        channel.archived_at = timezone.now()
+        channel.save(update_fields=["archived_at"])
+        broadcast_on_commit(channel.group_name, {"type": "channel.archived", "channel": channel.pk})
+    return channel
+
+
+def channel_join(*, member: Member, channel: Channel) -> ChannelMembership:
+    if not can_join_channel(member, channel):
+        raise _forbidden()
+    try:
+        with transaction.atomic():
+            membership, _created = ChannelMembership.objects.get_or_create(
+                channel=channel, member=member, defaults={"last_read_seq": channel.last_seq}
+            )
+    except IntegrityError:  # joined twice at once: the other request made it
+        membership = ChannelMembership.objects.get(channel=channel, member=member)
+    return membership
+
+
+def channel_leave(*, member: Member, channel: Channel) -> None:
+    if channel.kind == ChannelKind.DIRECT:
+        raise ChannelError("invalid", _("A conversation cannot be left."))
+    ChannelMembership.objects.filter(channel=channel, member=member).delete()
+
+
+def region_channel_ensure(*, region) -> Channel:
+    """The channel of a région, opened the first time one of its members needs it."""
+    channel = Channel.objects.filter(kind=ChannelKind.REGION, region=region).first()
+    if channel is not None:
+        return channel
+    try:
+        with transaction.atomic():
+            return Channel.objects.create(
+                kind=ChannelKind.REGION,
+                region=region,
+                name=_("Région %(name)s") % {"name": region.name},
+            )
+    except IntegrityError:
+        return Channel.objects.get(kind=ChannelKind.REGION, region=region)
+
+
+def region_channels_join(*, member: Member) -> list[Channel]:
+    """Members join their région's channel automatically: the régions of their cafés and of
+    their professional or supplier profile."""
+    from directory.models import Region
+
+    from ..permissions import can_browse_open_channels
+
+    if not can_browse_open_channels(member):
+        return []
+    regions = Region.objects.filter(
+        Q(departements__communes__cafes__managers=member)
+        | Q(departements__communes__professionals__member=member)
+        | Q(departements__communes__suppliers__member=member)
+    ).distinct()
+    channels = []
+    for region in regions:
+        channel = region_channel_ensure(region=region)
+        if not channel.is_archived:
+            channel_join(member=member, channel=channel)
+        channels.append(channel)
+    return channels
+
+
+def direct_conversation_open(*, member: Member, other: Member) -> Channel:
+    """The one conversation between two members, opened the first time."""
+    from ..permissions import can_use_channels
+
+    if other.pk == member.pk or not can_use_channels(member) or not can_use_channels(other):
+        raise ChannelError("invalid", _("This conversation cannot be opened."))
+    low, high = sorted([member.pk, other.pk])
+    key = f"{low}-{high}"
+    channel = Channel.objects.filter(direct_key=key).first()
+    if channel is None:
+        try:
+            with transaction.atomic():
+                channel = Channel.objects.create(
+                    kind=ChannelKind.DIRECT,
+                    direct_key=key,
+                    name=f"{member} · {other}",
+                )
+                channel_members_add(channel=channel, members=[member, other])
+        except IntegrityError:
+            channel = Channel.objects.get(direct_key=key)
+    return channel
+
+
+# --- Messages --------------------------------------------------------------------------------
+
+
+def _clean_body(body: Any) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise ChannelError("empty", _("Write a message before sending it."))
+    body = body.strip()
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ChannelError(
+            "too_long",
+            _("A message holds %(max)s characters at most; this one has %(length)s.")
+            % {"max": MESSAGE_MAX_LENGTH, "length": len(body)},
+        )
+    return body
+
+
+def _check_rate(member: Member) -> None:
+    count, seconds = POST_RATE_LIMIT
+    key = f"chat-rate:{member.pk}:{int(timezone.now().timestamp()) // seconds}"
+    cache.add(key, 0, timeout=seconds * 2)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # the entry expired between add and incr
+        cache.set(key, 1, timeout=seconds * 2)
+        sent = 1
+    if sent > count:
+        raise ChannelError(
+            "rate_limited",
+            _("You are sending messages too quickly: wait a minute before the next one."),
+        )
+
+
+def _mentioned_members(channel: Channel, body: str, author: Member) -> list[Member]:
+    """Members named with @First or @First Last who may read the channel."""
+    names = MENTION_PATTERN.findall(body)
+    if not names:
+        return []
+    query = Q()
+    for first, last in names[:20]:
+        query |= Q(first_name__iexact=first)
+        if last:
+            query |= Q(first_name__iexact=first, last_name__iexact=last)
+    candidates = Member.objects.filter(query).exclude(pk=author.pk)
+    found = []
+    for member in candidates[:50]:
+        full = any(
+            first.lower() == member.first_name.lower()
+            and (not last or last.lower() == member.last_name.lower())
+            for first, last in names
+        )
+        if full and can_read_channel(member, channel):
+            found.append(member)
+    return found
+
+
+def message_post(
+    *, author: Member, channel: Channel, body: Any, client_id: Any = ""
+) -> tuple[Message, bool]:
+    """Save a message with the channel's next number; returns (message, created). A resend
+    with the same ``client_id`` returns the message already saved, and tells nobody again."""
+    body = _clean_body(body)
+    if client_id is None:
+        client_id = ""
+    if not isinstance(client_id, str) or (client_id and not CLIENT_ID_PATTERN.match(client_id)):
+        raise ChannelError("invalid", _("The message identifier is not valid."))
+    if client_id:
+        existing = Message.objects.filter(
+            channel=channel, author=author, client_id=client_id
+        ).first()
+        if existing is not None:
+            return existing, False
+    _check_rate(author)
+    with transaction.atomic():
+        channel = Channel.objects.select_for_update().get(pk=channel.pk)
+        if not can_post_in_channel(author, channel):
+            if channel.is_archived:
+                raise ChannelError("archived", _("This channel is archived: it is read-only."))
+            raise _forbidden()
+        if client_id:  # looked again under the lock: two resends raced
+            existing = Message.objects.filter(
+                channel=channel, author=author, client_id=client_id
+            ).first()
+            if existing is not None:
+                return existing, False
+        channel.last_seq += 1
+        now = timezone.now()
+        message = Message(
+            channel=channel, seq=channel.last_seq, author=author, body=body, client_id=client_id
+        )
+        message.full_clean(exclude=["channel", "author"], validate_constraints=False)
+        message.save()
+        channel.last_message_at = now
+        channel.save(update_fields=["last_seq", "last_message_at"])
+        membership, _created = ChannelMembership.objects.get_or_create(
+            channel=channel, member=author
+        )
+        membership.last_read_seq = channel.last_seq
+        membership.save(update_fields=["last_read_seq"])
+        mentioned = _mentioned_members(channel, body, author)
+        Mention.objects.bulk_create(Mention(message=message, member=m) for m in mentioned)
+        broadcast_on_commit(
+            channel.group_name, {"type": "chat.message", "message": message_payload(message)}
+        )
+        if mentioned:
+            from ..tasks import send_mention_mails
+
+            transaction.on_commit(lambda: send_mention_mails.enqueue(message_id=message.pk))
+    return message, True
+
+
+def _locked_message(message: Message) -> Message:
+    return (
+        Message.objects.select_for_update().select_related("channel", "author").get(pk=message.pk)
+    )
+
+
+@transaction.atomic
+def message_edit(*, actor: Member, message: Message, body: Any) -> Message:
+    body = _clean_body(body)
+    message = _locked_message(message)
+    if not can_change_message(actor, message):
+        raise ChannelError("forbidden", _("You can only change your own messages."))
+    message.body = body
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "edited_at"])
+    broadcast_on_commit(
+        message.channel.group_name, {"type": "chat.update", "message": message_payload(message)}
+    )
+    return message
+
+
+@transaction.atomic
+def message_delete(*, actor: Member, message: Message) -> Message:
+    message = _locked_message(message)
+    if not can_change_message(actor, message):
+        raise ChannelError("forbidden", _("You can only delete your own messages."))
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["deleted_at"])
+    broadcast_on_commit(
+        message.channel.group_name, {"type": "chat.update", "message": message_payload(message)}
+    )
+    return message
+
+
+@transaction.atomic
+def message_hide(*, actor: Member, message: Message, reason: str) -> Message:
+    """Staff moderation: the message keeps its place, without its text; who hid it and why
+    is kept on the message, and its open reports are closed."""
+    message = _locked_message(message)
+    if not can_hide_message(actor, message):
+        raise _forbidden()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ChannelError("invalid", _("Say why the message is hidden."))
+    if message.hidden_at is None:
+        message.hidden_at = timezone.now()
+        message.hidden_by = actor
+        message.hidden_reason = reason
+        message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        message.reports.filter(resolved_at__isnull=True).update(
+            resolved_at=message.hidden_at, resolved_by=actor
+        )
+        broadcast_on_commit(
+            message.channel.group_name,
+            {"type": "chat.update", "message": message_payload(message)},
+        )
+    return message
+
+
+@transaction.atomic
+def message_report(*, reporter: Member, message: Message, reason: str):
+    """A member points a message out to staff, once per message."""
+    from ..models import MessageReport
+
+    message = Message.objects.select_related("channel").get(pk=message.pk)
+    if not can_report_message(reporter, message):
+        raise _forbidden()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ChannelError("invalid", _("Say what is wrong with this message."))
+    if len(reason) > 1000:
+        raise ChannelError("too_long", _("Keep the reason under 1,000 characters."))
+    report, created = MessageReport.objects.get_or_create(
+        message=message, reporter=reporter, defaults={"reason": reason}
+    )
+    if not created:
+        raise ChannelError("duplicate", _("You have already reported this message."))
+    return report
+
+
+def channel_mark_read(*, member: Member, channel: Channel, seq: Any) -> None:
+    """Move the member's read mark forward, never back."""
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise ChannelError("invalid", _("The message number is not valid."))
+    channel = Channel.objects.get(pk=channel.pk)
+    if not can_read_channel(member, channel):
+        raise _forbidden()
+    if seq > channel.last_seq:
+        raise ChannelError("future", _("This message number does not exist yet."))
+    ChannelMembership.objects.filter(channel=channel, member=member, last_read_seq__lt=seq).update(
+        last_read_seq=seq
+    )

@@ -1,0 +1,1 @@
+"""Pages of the network app: discussion channels and their moderation."""
