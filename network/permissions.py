@@ -64,6 +64,16 @@ def can_join_channel(member: Member, channel: Channel) -> bool:
     )
 
 
+def can_leave_channel(member: Member, channel: Channel) -> bool:
+    """Topic channels only: a région's channel is joined again automatically, and private
+    channels and conversations are chosen for their members."""
+    return (
+        channel.kind == ChannelKind.TOPIC
+        and is_approved_member(member)
+        and _is_channel_member(member, channel)
+    )
+
+
 def can_post_in_channel(member: Member, channel: Channel) -> bool:
     """Open channels take posts from anyone who may join them (posting joins); private
     channels and conversations from their members only."""

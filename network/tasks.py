@@ -1,4 +1,4 @@
-"""Background work of the network app: e-mails about membership."""
+"""Background work of the network app: e-mails about membership and the channels."""
 
 from django.urls import reverse
 from django_tasks import task
@@ -50,3 +50,11 @@ def send_mention_mails(*, message_id: int) -> int:
     from .services.notifications import mention_mails_send
 
     return mention_mails_send(message_id=message_id)
+
+
+@task()
+def notify_staff_of_report(*, report_id: int) -> int:
+    """Tell programme staff that a member reported a message."""
+    from .services.notifications import report_mails_send
+
+    return report_mails_send(report_id=report_id)

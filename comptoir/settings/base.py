@@ -136,9 +136,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer and cache -----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # CHANNEL_LAYER=core|pubsub chooses channels-redis's layer (compared by bench/chat_fanout.py).
+    CHANNEL_LAYER_BACKENDS = {
+        "core": "channels_redis.core.RedisChannelLayer",
+        "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": CHANNEL_LAYER_BACKENDS[os.environ.get("CHANNEL_LAYER") or "core"],
             "CONFIG": {
                 # redis-py's default pool of 100 connections overflows when many sockets
                 # disconnect at once (stale group members); see STACK_NOTES.

@@ -25,3 +25,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"comptoir-test-{uuid.uuid4().hex[:12]}"  # noqa: F405
     CACHES["default"]["TIMEOUT"] = 600  # noqa: F405
+# Likewise for the channel layer's groups: two runs on one Redis never hear each other.
+if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"comptoir-test-{uuid.uuid4().hex[:12]}"  # noqa: F405

@@ -89,6 +89,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
         choices=DigestFrequency.choices,
         default=DigestFrequency.DAILY,
     )
+    # Claimed by a conditional UPDATE before the daily digest goes out (released if it fails).
+    last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(

@@ -1,0 +1,546 @@
+"""The discussion channels' WebSocket: one socket per browser tab, see network/PROTOCOL.md.
+
+The channel layer delivers at most once. Each socket keeps, per subscribed channel, the number
+of the last message it sent; a broadcast already sent is dropped, and one that shows a gap is
+preceded by the missing messages, read from the database. The database is the truth; the layer
+only says "look now".
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .models import Channel, Member, Message
+from .permissions import can_post_in_channel, can_read_channel, is_approved_member
+from .selectors.channels import (
+    CATCH_UP_LIMIT,
+    channel_get_for_member,
+    channel_list_readable,
+    message_list_after,
+)
+from .services.channels import (
+    ChannelError,
+    channel_mark_read,
+    message_delete,
+    message_edit,
+    message_payload,
+    message_post,
+)
+
+logger = logging.getLogger(__name__)
+
+# Characters of a text frame: the longest message fits however its JSON is escaped (4,000
+# emoji written as \ud83d\ude00 pairs take 48,000 characters).
+MAX_FRAME_LENGTH = 65_536
+MAX_SUBSCRIPTIONS = 50
+FRAME_BURST = 30  # frames a socket may send at once ...
+FRAME_WINDOW = 10.0  # ... refilled over this many seconds
+TYPING_INTERVAL = 3.0  # seconds between two typing frames of a socket in a channel
+REF_MAX_LENGTH = 64
+BIGINT_MAX = 2**63 - 1
+# Every so often each socket checks its channels against the database (a lost last broadcast,
+# a group wiped by a Redis restart, an access withdrawn); settings may shorten it.
+RESYNC_SECONDS = 20.0
+CLOSE_NOT_ALLOWED = 4403
+LAYER_RETRY_FIRST, LAYER_RETRY_LAST = 0.1, 2.0  # seconds between attempts to reach the layer
+
+
+class TokenBucket:
+    """``capacity`` actions at once, refilled at ``capacity / seconds`` per second."""
+
+    def __init__(self, capacity: int, seconds: float) -> None:
+        self.capacity = capacity
+        self.rate = capacity / seconds
+        self.tokens = float(capacity)
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass
+class Subscription:
+    channel: Channel
+    delivered: int  # the last seq sent on this socket
+    may_post: bool
+    typing_sent_at: float = 0.0
+
+
+# --- Frame validation ------------------------------------------------------------------------
+
+
+def _bad_frame(message: str) -> ChannelError:
+    return ChannelError("bad_frame", message)
+
+
+def _number(content: dict, name: str, *, minimum: int) -> int:
+    value = content.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad_frame(
+            _("The field %(field)s is missing or is not a whole number.") % {"field": name}
+        )
+    if not minimum <= value <= BIGINT_MAX:
+        raise ChannelError("invalid", _("The field %(field)s is out of range.") % {"field": name})
+    return value
+
+
+def _text(content: dict, name: str) -> str:
+    value = content.get(name)
+    if not isinstance(value, str):
+        raise _bad_frame(_("The field %(field)s is missing or is not text.") % {"field": name})
+    return value
+
+
+def _ref(content: dict) -> str | int | None:
+    ref = content.get("ref")
+    if ref is None:
+        return None
+    if isinstance(ref, bool) or not isinstance(ref, str | int):
+        raise _bad_frame(_("The field ref must be a number or a text of 64 characters at most."))
+    if isinstance(ref, str) and len(ref) > REF_MAX_LENGTH:
+        raise _bad_frame(_("The field ref must be a number or a text of 64 characters at most."))
+    return ref
+
+
+def _channel_not_found() -> ChannelError:
+    return ChannelError("not_found", _("This channel does not exist or you cannot read it."))
+
+
+def _message_not_found() -> ChannelError:
+    return ChannelError("not_found", _("This message does not exist or you cannot read it."))
+
+
+class ChannelConsumer(AsyncWebsocketConsumer):
+    """Subscribe, catch up, post, edit, delete, mark read, typing: the actions of PROTOCOL.md.
+
+    ORM work happens only in ``database_sync_to_async`` helpers that fetch and check
+    permission in one step; the domain rules are the services' and permissions'.
+    """
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        # AsyncConsumer.__call__, with the layer's receive made to survive the layer's outages
+        # and a timer that makes the socket check its channels against the database.
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        self.member: Member | None = None
+        self.subscriptions: dict[int, Subscription] = {}
+        # A setting may lift the limit (bench/chat_fanout.py posts 50 messages a second).
+        self.frames = TokenBucket(
+            *getattr(settings, "NETWORK_FRAME_LIMIT", (FRAME_BURST, FRAME_WINDOW))
+        )
+        self.layer_down = False
+        self.layer_retry_delay = LAYER_RETRY_FIRST
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch(
+                [receive, self._layer_receive, self._resync_timer], self.dispatch
+            )
+
+    async def dispatch(self, message: dict) -> None:
+        # channels 4.3 awaits aclose_old_connections() before every handler: a thread handoff
+        # per frame and per broadcast. Every ORM call here runs in database_sync_to_async,
+        # which closes stale connections in its own thread, so it is skipped.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            logger.warning("Ignored event of type %r", message.get("type"))
+            return
+        await handler(message)
+
+    async def _layer_receive(self) -> dict:
+        """The next event from the layer. When the layer fails (Redis restarting), wait, join
+        the groups again (a restarted Redis has forgotten them) and report the recovery, so
+        that what was missed meanwhile is read from the database."""
+        while True:
+            try:
+                if self.layer_down and self.subscriptions:
+                    for subscription in list(self.subscriptions.values()):
+                        await self.channel_layer.group_add(
+                            subscription.channel.group_name, self.channel_name
+                        )
+                    self.layer_down = False
+                    self.layer_retry_delay = LAYER_RETRY_FIRST
+                    logger.warning("Channel layer available again for %s", self.channel_name)
+                    return {"type": "layer.recovered"}
+                event = await self.channel_layer.receive(self.channel_name)
+                self.layer_down = False
+                self.layer_retry_delay = LAYER_RETRY_FIRST
+                return event
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if not self.layer_down:
+                    logger.warning("Channel layer unavailable: %r", error)
+                self.layer_down = True
+                await asyncio.sleep(self.layer_retry_delay)
+                self.layer_retry_delay = min(self.layer_retry_delay * 2, LAYER_RETRY_LAST)
+
+    async def _resync_timer(self) -> dict:
+        await asyncio.sleep(getattr(settings, "NETWORK_RESYNC_SECONDS", RESYNC_SECONDS))
+        return {"type": "subscriptions.resync"}
+
+    # --- Connection ----------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.member = await self._fresh_member()
+        if self.member is None:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        await self.accept()
+
+    async def websocket_disconnect(self, message: dict) -> None:
+        for subscription in self.subscriptions.values():
+            await self._group_discard(subscription.channel.group_name)
+        self.subscriptions = {}
+        raise StopConsumer()
+
+    # --- Frames from the client --------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.member is None:
+            return
+        if not self.frames.take():
+            await self._send_error(
+                ChannelError("rate_limited", _("Too many frames at once: wait a few seconds."))
+            )
+            return
+        try:
+            content = self._decode(text_data)
+            ref = _ref(content)
+        except ChannelError as error:
+            await self._send_error(error)
+            return
+        channel = content.get("channel")
+        channel = channel if isinstance(channel, int) and not isinstance(channel, bool) else None
+        action = content.get("action")
+        handler = self.actions.get(action) if isinstance(action, str) else None
+        try:
+            if handler is None:
+                raise ChannelError("unknown_action", _("Unknown action."))
+            await handler(self, content, ref)
+        except ChannelError as error:
+            await self._send_error(error, ref=ref, channel=channel)
+        except Exception:
+            logger.exception("WebSocket action %r failed", action)
+            await self._send_error(
+                ChannelError(
+                    "server_error",
+                    _("Something went wrong on the server; try again in a moment."),
+                ),
+                ref=ref,
+                channel=channel,
+            )
+
+    def _decode(self, text_data: str | None) -> dict:
+        if text_data is None:
+            raise ChannelError("bad_json", _("Frames are JSON text, not binary data."))
+        if len(text_data) > MAX_FRAME_LENGTH:
+            raise ChannelError(
+                "too_large",
+                _("This frame is too large: %(max)s characters at most.")
+                % {"max": MAX_FRAME_LENGTH},
+            )
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
+            raise ChannelError("bad_json", _("This frame is not valid JSON.")) from None
+        if not isinstance(content, dict):
+            raise _bad_frame(_("A frame must be a JSON object."))
+        return content
+
+    async def action_subscribe(self, content: dict, ref: Any) -> None:
+        channel_id = _number(content, "channel", minimum=1)
+        last_seq = content.get("last_seq")
+        if last_seq is not None:
+            last_seq = _number(content, "last_seq", minimum=0)
+        if channel_id not in self.subscriptions and len(self.subscriptions) >= MAX_SUBSCRIPTIONS:
+            raise ChannelError(
+                "too_many_channels",
+                _("A page follows %(max)s channels at most.") % {"max": MAX_SUBSCRIPTIONS},
+            )
+        channel, may_post = await self._channel_to_subscribe(channel_id)
+        if last_seq is not None and last_seq > channel.last_seq:
+            raise ChannelError("future", _("This message number does not exist yet."))
+        subscription = Subscription(
+            channel=channel,
+            delivered=channel.last_seq if last_seq is None else last_seq,
+            may_post=may_post,
+        )
+        self.subscriptions[channel_id] = subscription
+        # Join first, read second: a message committed in between is both read and
+        # broadcast, and the broadcast is then dropped as already sent.
+        await self._group_add(channel.group_name)
+        await self._catch_up(subscription)
+        await self._reply(
+            {"type": "subscribed", "channel": channel_id, "last_seq": subscription.delivered},
+            ref,
+        )
+
+    async def action_unsubscribe(self, content: dict, ref: Any) -> None:
+        channel_id = _number(content, "channel", minimum=1)
+        subscription = self.subscriptions.pop(channel_id, None)
+        if subscription is not None:
+            await self._group_discard(subscription.channel.group_name)
+        await self._reply({"type": "unsubscribed", "channel": channel_id}, ref)
+
+    async def action_post(self, content: dict, ref: Any) -> None:
+        channel_id = _number(content, "channel", minimum=1)
+        body = _text(content, "body")
+        client_id = _text(content, "client_id")
+        if not client_id:
+            raise ChannelError("invalid", _("The message identifier is not valid."))
+        posted = await self._post(channel_id, body, client_id)
+        await self._reply({"type": "posted", "channel": channel_id, **posted}, ref)
+
+    async def action_edit(self, content: dict, ref: Any) -> None:
+        message_id = _number(content, "message", minimum=1)
+        body = _text(content, "body")
+        await self._edit(message_id, body)
+        await self._reply({"type": "edited", "message": message_id}, ref)
+
+    async def action_delete(self, content: dict, ref: Any) -> None:
+        message_id = _number(content, "message", minimum=1)
+        await self._delete(message_id)
+        await self._reply({"type": "deleted", "message": message_id}, ref)
+
+    async def action_read(self, content: dict, ref: Any) -> None:
+        channel_id = _number(content, "channel", minimum=1)
+        seq = _number(content, "seq", minimum=0)
+        await self._mark_read(channel_id, seq)
+        await self._reply({"type": "marked_read", "channel": channel_id, "seq": seq}, ref)
+
+    async def action_typing(self, content: dict, ref: Any) -> None:
+        channel_id = _number(content, "channel", minimum=1)
+        subscription = self.subscriptions.get(channel_id)
+        if subscription is None:
+            raise ChannelError("not_subscribed", _("Subscribe to this channel first."))
+        if not subscription.may_post:
+            raise ChannelError("forbidden", _("You may not do this in this channel."))
+        now = time.monotonic()
+        if now - subscription.typing_sent_at < TYPING_INTERVAL:
+            return  # said a moment ago
+        subscription.typing_sent_at = now
+        try:
+            await self.channel_layer.group_send(
+                subscription.channel.group_name,
+                {
+                    "type": "chat.typing",
+                    "channel": channel_id,
+                    "member": {"id": self.member.pk, "name": str(self.member)},
+                },
+            )
+        except Exception as error:  # typing is a courtesy: never worth an error
+            logger.warning("Typing not broadcast: %r", error)
+
+    async def action_ping(self, content: dict, ref: Any) -> None:
+        await self._reply({"type": "pong"}, ref)
+
+    actions = {
+        "subscribe": action_subscribe,
+        "unsubscribe": action_unsubscribe,
+        "post": action_post,
+        "edit": action_edit,
+        "delete": action_delete,
+        "read": action_read,
+        "typing": action_typing,
+        "ping": action_ping,
+    }
+
+    # --- Events from the channel layer ---------------------------------------------------------
+
+    async def chat_message(self, event: dict) -> None:
+        payload = event["message"]
+        subscription = self.subscriptions.get(payload["channel"])
+        if subscription is None or payload["seq"] <= subscription.delivered:
+            return  # not followed here, or already sent (by the catch-up)
+        if payload["seq"] == subscription.delivered + 1:
+            await self._send_json({"type": "message", "message": payload})
+            subscription.delivered = payload["seq"]
+        else:  # broadcasts were lost: send what is missing, in order, from the database
+            await self._catch_up_safely(subscription)
+
+    async def chat_update(self, event: dict) -> None:
+        payload = event["message"]
+        subscription = self.subscriptions.get(payload["channel"])
+        if subscription is None:
+            return
+        if payload["seq"] > subscription.delivered:
+            # The message itself was not sent yet: the catch-up sends it as it is now.
+            await self._catch_up_safely(subscription)
+            return
+        await self._send_json({"type": "update", "message": payload})
+
+    async def chat_typing(self, event: dict) -> None:
+        if event["channel"] in self.subscriptions and event["member"]["id"] != self.member.pk:
+            await self._send_json(
+                {"type": "typing", "channel": event["channel"], "member": event["member"]}
+            )
+
+    async def channel_archived(self, event: dict) -> None:
+        subscription = self.subscriptions.get(event["channel"])
+        if subscription is not None:
+            subscription.may_post = False
+            await self._send_json({"type": "archived", "channel": event["channel"]})
+
+    async def layer_recovered(self, event: dict) -> None:
+        await self.subscriptions_resync(event)
+
+    async def subscriptions_resync(self, event: dict) -> None:
+        """Check the followed channels against the database: send what was missed, drop
+        channels no longer readable, join the groups again."""
+        if self.member is None:
+            return
+        try:
+            self.member = await self._fresh_member()
+            if self.member is None:
+                await self.close(code=CLOSE_NOT_ALLOWED)
+                return
+            if not self.subscriptions:
+                return
+            states = await self._channel_states(list(self.subscriptions))
+        except Exception:
+            logger.warning("Subscriptions not checked", exc_info=True)
+            return
+        for channel_id, subscription in list(self.subscriptions.items()):
+            state = states.get(channel_id)
+            if state is None:
+                del self.subscriptions[channel_id]
+                await self._group_discard(subscription.channel.group_name)
+                await self._send_json({"type": "unsubscribed", "channel": channel_id})
+                continue
+            last_seq, archived = state
+            await self._group_add(subscription.channel.group_name)
+            if archived and subscription.may_post:
+                subscription.may_post = False
+                await self._send_json({"type": "archived", "channel": channel_id})
+            if last_seq > subscription.delivered:
+                await self._catch_up_safely(subscription)
+
+    # --- Sending -------------------------------------------------------------------------------
+
+    async def _send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content, ensure_ascii=False, separators=(",", ":")))
+
+    async def _reply(self, content: dict, ref: Any) -> None:
+        if ref is not None:
+            content["ref"] = ref
+        await self._send_json(content)
+
+    async def _send_error(
+        self, error: ChannelError, *, ref: Any = None, channel: int | None = None
+    ) -> None:
+        content: dict[str, Any] = {"type": "error", "code": error.code, "message": error.message}
+        if channel is not None:
+            content["channel"] = channel
+        await self._reply(content, ref)
+
+    async def _catch_up(self, subscription: Subscription) -> None:
+        """Send, in order, every message after the last one sent on this socket."""
+        while True:
+            payloads = await self._payloads_after(subscription.channel, subscription.delivered)
+            for payload in payloads:
+                if payload["seq"] > subscription.delivered:
+                    await self._send_json({"type": "message", "message": payload})
+                    subscription.delivered = payload["seq"]
+            if len(payloads) < CATCH_UP_LIMIT:
+                return
+
+    async def _catch_up_safely(self, subscription: Subscription) -> None:
+        try:
+            await self._catch_up(subscription)
+        except Exception:  # the database is away: the next check sends what is missing
+            logger.warning("Catch-up failed", exc_info=True)
+
+    async def _group_add(self, group: str) -> None:
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:  # the layer is away: the next check joins again
+            logger.warning("Group %s not joined: %r", group, error)
+
+    async def _group_discard(self, group: str) -> None:
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as error:
+            logger.warning("Group %s not left: %r", group, error)
+
+    # --- Database: fetch and check permission in one step --------------------------------------
+
+    @database_sync_to_async
+    def _fresh_member(self) -> Member | None:
+        user = self.scope.get("user")
+        if not is_approved_member(user):
+            return None
+        member = Member.objects.filter(pk=user.pk).first()
+        return member if is_approved_member(member) else None
+
+    @database_sync_to_async
+    def _channel_to_subscribe(self, channel_id: int) -> tuple[Channel, bool]:
+        channel = channel_get_for_member(self.member, channel_id)
+        if channel is None:
+            raise _channel_not_found()
+        return channel, can_post_in_channel(self.member, channel)
+
+    @database_sync_to_async
+    def _payloads_after(self, channel: Channel, after_seq: int) -> list[dict]:
+        return [
+            message_payload(message) for message in message_list_after(channel, after_seq=after_seq)
+        ]
+
+    @database_sync_to_async
+    def _channel_states(self, channel_ids: list[int]) -> dict[int, tuple[int, bool]]:
+        rows = (
+            channel_list_readable(self.member)
+            .filter(pk__in=channel_ids)
+            .values_list("pk", "last_seq", "archived_at")
+        )
+        return {pk: (last_seq, archived_at is not None) for pk, last_seq, archived_at in rows}
+
+    @database_sync_to_async
+    def _post(self, channel_id: int, body: str, client_id: str) -> dict:
+        channel = channel_get_for_member(self.member, channel_id)
+        if channel is None:
+            raise _channel_not_found()
+        message, created = message_post(
+            author=self.member, channel=channel, body=body, client_id=client_id
+        )
+        return {"client_id": client_id, "id": message.pk, "seq": message.seq, "created": created}
+
+    def _readable_message(self, message_id: int) -> Message:
+        message = Message.objects.select_related("channel").filter(pk=message_id).first()
+        if message is None or not can_read_channel(self.member, message.channel):
+            raise _message_not_found()
+        return message
+
+    @database_sync_to_async
+    def _edit(self, message_id: int, body: str) -> None:
+        message_edit(actor=self.member, message=self._readable_message(message_id), body=body)
+
+    @database_sync_to_async
+    def _delete(self, message_id: int) -> None:
+        message_delete(actor=self.member, message=self._readable_message(message_id))
+
+    @database_sync_to_async
+    def _mark_read(self, channel_id: int, seq: int) -> None:
+        channel = channel_get_for_member(self.member, channel_id)
+        if channel is None:
+            raise _channel_not_found()
+        channel_mark_read(member=self.member, channel=channel, seq=seq)
