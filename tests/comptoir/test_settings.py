@@ -32,7 +32,14 @@ print(json.dumps({
     "language": settings.LANGUAGE_CODE,
 }))
 """
-CONFIG_VARIABLES = ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "EMAIL_URL", "TASKS_BACKEND")
+CONFIG_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ELASTICSEARCH_URL",
+    "EMAIL_URL",
+    "TASKS_BACKEND",
+    "CHANNEL_LAYER",
+)
 
 
 def run_python(code: str, settings_module: str, **env: str) -> subprocess.CompletedProcess:
@@ -78,7 +85,7 @@ def test_services_come_from_the_environment():
 
     assert config["db_engine"] == "django.db.backends.postgresql"
     assert config["db_name"] == "comptoir"
-    assert config["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert config["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert config["layer_hosts"][0]["address"] == "redis://cache.internal:6379/1"
     assert config["layer_hosts"][0]["max_connections"] >= 200
     assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
@@ -87,6 +94,13 @@ def test_services_come_from_the_environment():
     assert config["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert config["email_host"] == "smtp.internal"
     assert config["tasks"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_channel_layer_core_on_demand():
+    config = probe(REDIS_URL="redis://cache.internal:6379/1", CHANNEL_LAYER="core")
+
+    assert config["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert config["layer_hosts"][0]["address"] == "redis://cache.internal:6379/1"
 
 
 PRODUCTION_ENV = {

@@ -111,5 +111,5 @@ async def test_channel_layer_delivers_group_messages():
 
     assert (await layer.receive(channel))["text"] == "Bonjour"
     await layer.group_discard("cafe-test", channel)
-    expected = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    expected = "RedisPubSubChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
     assert type(layer).__name__ == expected
