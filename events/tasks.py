@@ -23,7 +23,7 @@ def _registration(registration_id: int) -> Registration:
     ).get(pk=registration_id)
 
 
-def _mail_about_session(
+def mail_about_session(
     registration: Registration, *, template_prefix: str, url: str, **context: Any
 ) -> int:
     """One mail to the registration's member, in their language, the session's start written
@@ -47,7 +47,7 @@ def _mail_about_session(
     )
 
 
-def _session_url(registration: Registration) -> str:
+def session_url(registration: Registration) -> str:
     return absolute_url(reverse("events:session_detail", args=[registration.session_id]))
 
 
@@ -56,8 +56,8 @@ def send_registration_mail(*, registration_id: int, event: str) -> int:
     registration = _registration(registration_id)
     if event == "promoted" and registration.status != RegistrationStatus.REGISTERED:
         return 0
-    return _mail_about_session(
-        registration, template_prefix=TEMPLATES[event], url=_session_url(registration)
+    return mail_about_session(
+        registration, template_prefix=TEMPLATES[event], url=session_url(registration)
     )
 
 
@@ -71,7 +71,7 @@ def send_session_cancelled_mail(*, registration_id: int) -> int:
         or registration.status == RegistrationStatus.CANCELLED
     ):
         return 0
-    return _mail_about_session(
+    return mail_about_session(
         registration,
         template_prefix="events/email/session_cancelled",
         url=absolute_url(reverse("events:calendar")),
@@ -90,10 +90,10 @@ def send_session_changed_mail(*, registration_id: int) -> int:
     with translation.override(registration.member.language):
         ends = formats.time_format(timezone.localtime(session.ends_at), "TIME_FORMAT")
     registered = registration.status == RegistrationStatus.REGISTERED
-    return _mail_about_session(
+    return mail_about_session(
         registration,
         template_prefix="events/email/session_changed",
-        url=_session_url(registration),
+        url=session_url(registration),
         ends=ends,
         place=session.location,
         online_link=session.online_link if session.is_online and registered else "",

@@ -9,10 +9,8 @@ import logging
 from datetime import datetime, time, timedelta
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from comptoir.mail import absolute_url, send_templated_mail
 from network.models import MembershipStatus
 
 from ..models import Registration, RegistrationStatus, SessionStatus
@@ -64,30 +62,23 @@ def _release(registration: Registration, field: str, now: datetime) -> None:
 
 
 def _send(registration: Registration, template_prefix: str) -> int:
-    member = registration.member
+    from ..tasks import mail_about_session, session_url
+
     session = registration.session
     starts_at = timezone.localtime(session.starts_at)
-    ends_at = timezone.localtime(session.ends_at)
-    with translation.override(member.language):
+    with translation.override(registration.member.language):
         day = formats.date_format(starts_at, "l j F Y")
         start_time = formats.time_format(starts_at, "TIME_FORMAT")
-        end_time = formats.time_format(ends_at, "TIME_FORMAT")
-    place = session.location
-    return send_templated_mail(
-        recipients=[member.email],
+        end_time = formats.time_format(timezone.localtime(session.ends_at), "TIME_FORMAT")
+    return mail_about_session(
+        registration,
         template_prefix=template_prefix,
-        context={
-            "member": member,
-            "session": session,
-            "registration": registration,
-            "day": day,
-            "start_time": start_time,
-            "end_time": end_time,
-            "place": place,
-            "online_link": session.online_link if session.is_online else "",
-            "url": absolute_url(reverse("events:session_detail", args=[session.pk])),
-        },
-        language=member.language or None,
+        url=session_url(registration),
+        day=day,
+        start_time=start_time,
+        end_time=end_time,
+        place=session.location,
+        online_link=session.online_link if session.is_online else "",
     )
 
 

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
+from events import tasks as events_tasks
 from events.models import Registration, RegistrationStatus, SessionStatus, TrainingSession
-from events.services import reminders
 from events.services.reminders import reminders_send
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -199,7 +199,7 @@ def test_a_failed_send_releases_the_claim_and_the_next_run_sends(session_at, man
     def broken(**kwargs):
         raise smtplib.SMTPServerDisconnected("le serveur SMTP ne répond pas")
 
-    monkeypatch.setattr(reminders, "send_templated_mail", broken)
+    monkeypatch.setattr(events_tasks, "send_templated_mail", broken)
     failed = reminders_send(now=paris(19, 10))
     monkeypatch.undo()
     assert Registration.objects.get(member=manager).reminded_day_before_at is None
@@ -217,14 +217,14 @@ def test_one_failure_does_not_stop_the_others(session_at, manager, member_factor
     unlucky = member_factory(email="injoignable@exemple.fr")
     register(session, unlucky)
     register(session, manager)
-    send = reminders.send_templated_mail
+    send = events_tasks.send_templated_mail
 
     def flaky(**kwargs):
         if kwargs["recipients"] == ["injoignable@exemple.fr"]:
             raise smtplib.SMTPRecipientsRefused({})
         return send(**kwargs)
 
-    monkeypatch.setattr(reminders, "send_templated_mail", flaky)
+    monkeypatch.setattr(events_tasks, "send_templated_mail", flaky)
     counts = reminders_send(now=paris(19, 10))
 
     assert counts == {"day_before": 1, "same_day": 0, "failed": 1}
