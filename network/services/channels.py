@@ -116,20 +116,6 @@ def channel_create(
     return channel
 
 
-@transaction.atomic
-def private_channel_create(
-    *, name: str, members: Iterable[Member], description: str = ""
-) -> Channel:
-    """A private channel opened by the site itself (a café project's, say), for the given
-    members; the caller has checked who may open it."""
-    channel = Channel(kind=ChannelKind.PRIVATE, name=name.strip(), description=description)
-    channel.full_clean()
-    channel.save()
-    for member in set(members):
-        ChannelMembership.objects.get_or_create(channel=channel, member=member)
-    return channel
-
-
 def channel_members_add(*, channel: Channel, members: Iterable[Member]) -> None:
     for member in members:
         ChannelMembership.objects.get_or_create(channel=channel, member=member)
