@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +22,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .forms import instant_from_client
 from .models import Channel, Member, Message
 from .permissions import can_post_in_channel, can_read_channel, is_approved_member
 from .selectors.channels import (
@@ -30,10 +33,12 @@ from .selectors.channels import (
     channel_get_for_member,
     channel_list_readable,
     message_list_after,
+    message_list_changed,
 )
 from .services.channels import (
     ChannelError,
     channel_mark_read,
+    channel_not_found,
     message_delete,
     message_edit,
     message_payload,
@@ -121,10 +126,6 @@ def _ref(content: dict) -> str | int | None:
     return ref
 
 
-def _channel_not_found() -> ChannelError:
-    return ChannelError("not_found", _("This channel does not exist or you cannot read it."))
-
-
 def _message_not_found() -> ChannelError:
     return ChannelError("not_found", _("This message does not exist or you cannot read it."))
 
@@ -195,7 +196,10 @@ class ChannelConsumer(AsyncWebsocketConsumer):
                 self.layer_retry_delay = min(self.layer_retry_delay * 2, LAYER_RETRY_LAST)
 
     async def _resync_timer(self) -> dict:
-        await asyncio.sleep(getattr(settings, "NETWORK_RESYNC_SECONDS", RESYNC_SECONDS))
+        # Spread over a quarter of the period either way: sockets that connected together
+        # (after a server restart) do not all query the database in the same second.
+        period = getattr(settings, "NETWORK_RESYNC_SECONDS", RESYNC_SECONDS)
+        await asyncio.sleep(period * random.uniform(0.75, 1.25))  # noqa: S311 (not a secret)
         return {"type": "subscriptions.resync"}
 
     # --- Connection ----------------------------------------------------------------------------
@@ -239,6 +243,8 @@ class ChannelConsumer(AsyncWebsocketConsumer):
             await handler(self, content, ref)
         except ChannelError as error:
             await self._send_error(error, ref=ref, channel=channel)
+        except StopConsumer:
+            raise
         except Exception:
             logger.exception("WebSocket action %r failed", action)
             await self._send_error(
@@ -277,6 +283,11 @@ class ChannelConsumer(AsyncWebsocketConsumer):
                 "too_many_channels",
                 _("A page follows %(max)s channels at most.") % {"max": MAX_SUBSCRIPTIONS},
             )
+        changes_since = content.get("changes_since")
+        if changes_since is not None:
+            changes_since = instant_from_client(changes_since)
+            if changes_since is None:
+                raise _bad_frame(_("The field changes_since must be a moment given by the server."))
         channel, may_post = await self._channel_to_subscribe(channel_id)
         if last_seq is not None and last_seq > channel.last_seq:
             raise ChannelError("future", _("This message number does not exist yet."))
@@ -289,9 +300,19 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         # Join first, read second: a message committed in between is both read and
         # broadcast, and the broadcast is then dropped as already sent.
         await self._group_add(channel.group_name)
+        # Taken after joining: a change made later is broadcast to this socket.
+        now = timezone.now()
+        if changes_since is not None and subscription.delivered:
+            for payload in await self._changes_of(channel, subscription.delivered, changes_since):
+                await self._send_json({"type": "update", "message": payload})
         await self._catch_up(subscription)
         await self._reply(
-            {"type": "subscribed", "channel": channel_id, "last_seq": subscription.delivered},
+            {
+                "type": "subscribed",
+                "channel": channel_id,
+                "last_seq": subscription.delivered,
+                "at": now.isoformat(),
+            },
             ref,
         )
 
@@ -410,13 +431,14 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         if self.member is None:
             return
         try:
-            self.member = await self._fresh_member()
-            if self.member is None:
+            member, states = await self._resync_state(list(self.subscriptions))
+            if member is None:
+                self.member = None
                 await self.close(code=CLOSE_NOT_ALLOWED)
                 return
+            self.member = member
             if not self.subscriptions:
                 return
-            states = await self._channel_states(list(self.subscriptions))
         except Exception:
             logger.warning("Subscriptions not checked", exc_info=True)
             return
@@ -438,7 +460,14 @@ class ChannelConsumer(AsyncWebsocketConsumer):
     # --- Sending -------------------------------------------------------------------------------
 
     async def _send_json(self, content: dict) -> None:
-        await self.send(text_data=json.dumps(content, ensure_ascii=False, separators=(",", ":")))
+        try:
+            await self.send(
+                text_data=json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+            )
+        except OSError:
+            # The client went away while a frame was on its way: ASGI servers say so with an
+            # OSError (uvicorn's ClientDisconnected). Leave quietly, as on a disconnect.
+            await self.websocket_disconnect({"type": "websocket.disconnect", "code": 1006})
 
     async def _reply(self, content: dict, ref: Any) -> None:
         if ref is not None:
@@ -467,6 +496,8 @@ class ChannelConsumer(AsyncWebsocketConsumer):
     async def _catch_up_safely(self, subscription: Subscription) -> None:
         try:
             await self._catch_up(subscription)
+        except StopConsumer:
+            raise
         except Exception:  # the database is away: the next check sends what is missing
             logger.warning("Catch-up failed", exc_info=True)
 
@@ -486,6 +517,9 @@ class ChannelConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _fresh_member(self) -> Member | None:
+        return self._current_member()
+
+    def _current_member(self) -> Member | None:
         user = self.scope.get("user")
         if not is_approved_member(user):
             return None
@@ -496,7 +530,7 @@ class ChannelConsumer(AsyncWebsocketConsumer):
     def _channel_to_subscribe(self, channel_id: int) -> tuple[Channel, bool]:
         channel = channel_get_for_member(self.member, channel_id)
         if channel is None:
-            raise _channel_not_found()
+            raise channel_not_found()
         return channel, can_post_in_channel(self.member, channel)
 
     @database_sync_to_async
@@ -506,21 +540,34 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         ]
 
     @database_sync_to_async
-    def _channel_states(self, channel_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    def _changes_of(self, channel: Channel, up_to_seq: int, since) -> list[dict]:
+        return [
+            message_payload(message)
+            for message in message_list_changed(channel, up_to_seq=up_to_seq, since=since)
+        ]
+
+    @database_sync_to_async
+    def _resync_state(
+        self, channel_ids: list[int]
+    ) -> tuple[Member | None, dict[int, tuple[int, bool]]]:
+        """The member as they are now, and the number and state of each followed channel
+        they may still read: one trip to the database thread."""
+        member = self._current_member()
+        if member is None or not channel_ids:
+            return member, {}
         rows = (
-            channel_list_readable(self.member)
+            channel_list_readable(member)
             .filter(pk__in=channel_ids)
             .values_list("pk", "last_seq", "archived_at")
         )
-        return {pk: (last_seq, archived_at is not None) for pk, last_seq, archived_at in rows}
+        return member, {pk: (last, archived is not None) for pk, last, archived in rows}
 
     @database_sync_to_async
     def _post(self, channel_id: int, body: str, client_id: str) -> dict:
-        channel = channel_get_for_member(self.member, channel_id)
-        if channel is None:
-            raise _channel_not_found()
+        # The service reads the channel and checks the author under its lock: reading it
+        # here first would only cost the busiest path two more queries.
         message, created = message_post(
-            author=self.member, channel=channel, body=body, client_id=client_id
+            author=self.member, channel=Channel(pk=channel_id), body=body, client_id=client_id
         )
         return {"client_id": client_id, "id": message.pk, "seq": message.seq, "created": created}
 
@@ -542,5 +589,5 @@ class ChannelConsumer(AsyncWebsocketConsumer):
     def _mark_read(self, channel_id: int, seq: int) -> None:
         channel = channel_get_for_member(self.member, channel_id)
         if channel is None:
-            raise _channel_not_found()
+            raise channel_not_found()
         channel_mark_read(member=self.member, channel=channel, seq=seq)

@@ -1,6 +1,9 @@
 import re
+from datetime import datetime
+from typing import Any
 
 from django import forms
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -134,3 +137,18 @@ class ChannelCreateForm(forms.Form):
                 _("A topic channel is open to every member: choose members for a private one."),
             )
         return cleaned
+
+
+def instant_from_client(value: Any) -> datetime | None:
+    """A moment the server gave a client earlier (``at`` of a ``subscribed`` frame or of a
+    poll), sent back to ask what changed since: an ISO 8601 text with its offset. None when
+    it is anything else."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    if moment is None or moment.tzinfo is None:
+        return None
+    return moment

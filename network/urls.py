@@ -9,6 +9,7 @@ urlpatterns = [
     path("canaux/nouveau/", channels.channel_create, name="channel_create"),
     path("canaux/<int:channel_id>/", channels.channel_detail, name="channel"),
     path("canaux/<int:channel_id>/suite/", channels.channel_poll, name="channel_poll"),
+    path("canaux/<int:channel_id>/lu/", channels.channel_read, name="channel_read"),
     path("canaux/<int:channel_id>/rejoindre/", channels.channel_join, name="channel_join"),
     path("canaux/<int:channel_id>/quitter/", channels.channel_leave, name="channel_leave"),
     path("canaux/<int:channel_id>/archiver/", channels.channel_archive, name="channel_archive"),

@@ -1,5 +1,7 @@
 """Reads of the discussion channels, narrowed to what the viewer may read."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import (
     F,
     Prefetch,
@@ -15,6 +17,8 @@ from ..permissions import can_browse_open_channels, can_manage_channels, can_rea
 
 HISTORY_PAGE = 50
 CATCH_UP_LIMIT = 500
+# How far back a request for changes looks beyond the moment the client names.
+CHANGES_MARGIN = timedelta(seconds=5)
 SEARCH_LIMIT = 50
 
 
@@ -109,6 +113,21 @@ def message_list_after(
 ) -> list[Message]:
     """What a client that has seen up to ``after_seq`` missed, in order."""
     return list(_messages(channel).filter(seq__gt=after_seq).order_by("seq")[:limit])
+
+
+def message_list_changed(
+    channel: Channel, *, up_to_seq: int, since: datetime, limit: int = CATCH_UP_LIMIT
+) -> list[Message]:
+    """Messages a client already has (``seq`` up to ``up_to_seq``) that were edited, deleted
+    or hidden since ``since``, in order. The few seconds before count too: a change stamped
+    just before ``since`` may have been committed just after it."""
+    since = since - CHANGES_MARGIN
+    return list(
+        _messages(channel)
+        .filter(seq__lte=up_to_seq)
+        .filter(Q(edited_at__gt=since) | Q(deleted_at__gt=since) | Q(hidden_at__gt=since))
+        .order_by("seq")[:limit]
+    )
 
 
 def message_search(member: Member, text: str, *, limit: int = SEARCH_LIMIT) -> QuerySet[Message]:

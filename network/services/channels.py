@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,10 @@ class ChannelError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def channel_not_found() -> ChannelError:
+    return ChannelError("not_found", _("This channel does not exist or you cannot read it."))
 
 
 def _forbidden() -> ChannelError:
@@ -280,55 +284,117 @@ def message_post(
     *, author: Member, channel: Channel, body: Any, client_id: Any = ""
 ) -> tuple[Message, bool]:
     """Save a message with the channel's next number; returns (message, created). A resend
-    with the same ``client_id`` returns the message already saved, and tells nobody again."""
+    with the same ``client_id`` returns the message already saved, and tells nobody again.
+
+    Everything is decided on the channel as it is under its row lock (``channel`` only names
+    it): whether the author may still read and post, and whether the message is a resend.
+    One query takes the lock and reads both, as posting is the hot path of a busy channel
+    (bench/chat_fanout.py)."""
     body = _clean_body(body)
     if client_id is None:
         client_id = ""
     if not isinstance(client_id, str) or (client_id and not CLIENT_ID_PATTERN.match(client_id)):
         raise ChannelError("invalid", _("The message identifier is not valid."))
-    if client_id:
-        existing = Message.objects.filter(
-            channel=channel, author=author, client_id=client_id
-        ).first()
-        if existing is not None:
-            return existing, False
-    _check_rate(author)
-    with transaction.atomic():
-        channel = Channel.objects.select_for_update().get(pk=channel.pk)
-        if not can_post_in_channel(author, channel):
-            if channel.is_archived:
-                raise ChannelError("archived", _("This channel is archived: it is read-only."))
-            raise _forbidden()
-        if client_id:  # looked again under the lock: two resends raced
-            existing = Message.objects.filter(
-                channel=channel, author=author, client_id=client_id
-            ).first()
-            if existing is not None:
-                return existing, False
-        channel.last_seq += 1
-        now = timezone.now()
-        message = Message(
-            channel=channel, seq=channel.last_seq, author=author, body=body, client_id=client_id
+    try:
+        return _message_save(author=author, channel_id=channel.pk, body=body, client_id=client_id)
+    except IntegrityError:
+        # Resends that raced: the lookup made with the lock read the database as it was
+        # when that query began, before the first send committed. Its row is there now.
+        existing = (
+            Message.objects.select_related("author")
+            .filter(channel_id=channel.pk, author=author, client_id=client_id)
+            .first()
+            if client_id
+            else None
         )
-        message.full_clean(exclude=["channel", "author"], validate_constraints=False)
-        message.save()
-        channel.last_message_at = now
-        channel.save(update_fields=["last_seq", "last_message_at"])
-        membership, _created = ChannelMembership.objects.get_or_create(
-            channel=channel, member=author
-        )
-        membership.last_read_seq = channel.last_seq
-        membership.save(update_fields=["last_read_seq"])
-        mentioned = _mentioned_members(channel, body, author)
-        Mention.objects.bulk_create(Mention(message=message, member=m) for m in mentioned)
-        broadcast_on_commit(
-            channel.group_name, {"type": "chat.message", "message": message_payload(message)}
-        )
-        if mentioned:
-            from ..tasks import send_mention_mails
+        if existing is None:
+            raise
+        return existing, False
 
-            transaction.on_commit(lambda: send_mention_mails.enqueue(message_id=message.pk))
+
+@transaction.atomic
+def _message_save(
+    *, author: Member, channel_id: int, body: str, client_id: str
+) -> tuple[Message, bool]:
+    channel = _locked_for_posting(channel_id, author, client_id)
+    if channel is None or not can_read_channel(author, channel):
+        raise channel_not_found()
+    if channel.resent_message_id is not None:
+        return Message.objects.select_related("author").get(pk=channel.resent_message_id), False
+    if not can_post_in_channel(author, channel):
+        if channel.is_archived:
+            raise ChannelError("archived", _("This channel is archived: it is read-only."))
+        raise _forbidden()
+    # Counted only now, so that resending what was already saved is never refused.
+    _check_rate(author)
+    channel.last_seq += 1
+    now = timezone.now()
+    message = Message(
+        channel=channel, seq=channel.last_seq, author=author, body=body, client_id=client_id
+    )
+    # The number is unique by the lock; a resend was looked for under it, and one that raced
+    # is caught by the constraint (message_post).
+    message.full_clean(
+        exclude=["channel", "author"], validate_unique=False, validate_constraints=False
+    )
+    message.save()
+    channel.last_message_at = now
+    channel.save(update_fields=["last_seq", "last_message_at"])
+    if channel.viewer_memberships:
+        membership = channel.viewer_memberships[0]
+        membership.last_read_seq = channel.last_seq
+        ChannelMembership.objects.filter(pk=membership.pk).update(
+            last_read_seq=membership.last_read_seq
+        )
+    else:  # posting in an open channel joins it
+        ChannelMembership.objects.update_or_create(
+            channel=channel, member=author, defaults={"last_read_seq": channel.last_seq}
+        )
+    mentioned = _mentioned_members(channel, body, author) if "@" in body else []
+    if mentioned:
+        Mention.objects.bulk_create(Mention(message=message, member=m) for m in mentioned)
+    broadcast_on_commit(
+        channel.group_name, {"type": "chat.message", "message": message_payload(message)}
+    )
+    if mentioned:
+        from ..tasks import send_mention_mails
+
+        transaction.on_commit(lambda: send_mention_mails.enqueue(message_id=message.pk))
     return message, True
+
+
+def _locked_for_posting(channel_id: int, author: Member, client_id: str) -> Channel | None:
+    """The channel under its row lock, with the author's membership (as the selectors
+    prefetch it, in ``viewer_memberships``) and the id of the author's message already
+    saved with this ``client_id`` (``resent_message_id``), in one query."""
+    if client_id:
+        resent = Subquery(
+            Message.objects.filter(
+                channel=OuterRef("pk"), author=author, client_id=client_id
+            ).values("pk")[:1]
+        )
+    else:
+        resent = Value(None, output_field=IntegerField())
+    channel = (
+        Channel.objects.select_for_update()
+        .annotate(
+            resent_message_id=resent,
+            membership_id=Subquery(
+                ChannelMembership.objects.filter(channel=OuterRef("pk"), member=author).values(
+                    "pk"
+                )[:1]
+            ),
+        )
+        .filter(pk=channel_id)
+        .first()
+    )
+    if channel is not None:
+        channel.viewer_memberships = (
+            [ChannelMembership(pk=channel.membership_id, channel=channel, member=author)]
+            if channel.membership_id
+            else []
+        )
+    return channel
 
 
 def _locked_message(message: Message) -> Message:

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
-from ..forms import ChannelCreateForm, MessageForm, PostForm
+from ..forms import ChannelCreateForm, MessageForm, PostForm, instant_from_client
 from ..models import Channel, ChannelKind, ChannelMembership, Member, Message
 from ..models.channels import MESSAGE_MAX_LENGTH
 from ..permissions import (
@@ -36,6 +37,7 @@ from ..selectors.channels import (
     membership_of,
     message_list_after,
     message_list_before,
+    message_list_changed,
 )
 from ..services.channels import (
     ChannelError,
@@ -263,6 +265,7 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
         form = PostForm(initial={"client_id": secrets.token_urlsafe(16)}, data=form.data)
 
     before = _seq_param(request.GET.get("avant"))
+    rendered_at = timezone.now()  # the script asks for changes made after this
     history = message_list_before(channel, before_seq=before)
     is_latest = not history or history[-1].seq >= channel.last_seq
     membership = membership_of(channel)
@@ -300,6 +303,7 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
         "can_manage": can_manage_channels(member) and channel.kind != ChannelKind.DIRECT,
         "can_hide": can_hide_message(member, Message(channel=channel)),  # for live messages
         "last_seq": history[-1].seq if history else 0,
+        "rendered_at": rendered_at.isoformat(),
         "is_live": is_live,
         "strings": _script_strings() if is_live else None,
     }
@@ -316,16 +320,43 @@ def channel_poll(request: HttpRequest, channel_id: int) -> JsonResponse:
         return JsonResponse(
             {"error": "invalid", "message": _("The message number is not valid.")}, status=400
         )
+    since = None
+    if request.GET.get("depuis") is not None:
+        since = instant_from_client(request.GET["depuis"])
+        if since is None:
+            return JsonResponse(
+                {"error": "invalid", "message": _("The moment given is not valid.")}, status=400
+            )
+    now = timezone.now()
+    changed = []
+    if since is not None and after:
+        changed = message_list_changed(channel, up_to_seq=after, since=since)
     found = message_list_after(channel, after_seq=after)
     return JsonResponse(
         {
             "channel": channel.pk,
+            "updates": [message_payload(message) for message in changed],
             "messages": [message_payload(message) for message in found],
             "last_seq": channel.last_seq,
             "more": bool(found) and found[-1].seq < channel.last_seq,
+            "at": now.isoformat(),
         },
         headers={"Cache-Control": "no-store"},
     )
+
+
+@require_POST
+def channel_read(request: HttpRequest, channel_id: int) -> JsonResponse:
+    """For the page's script when it polls: the member has read up to this message."""
+    channel = _channel_or_404(request, channel_id)
+    seq = _seq_param(request.POST.get("seq"))
+    try:
+        if seq is None:
+            raise ChannelError("invalid", _("The message number is not valid."))
+        channel_mark_read(member=request.user, channel=channel, seq=seq)
+    except ChannelError as error:
+        return JsonResponse({"error": error.code, "message": error.message}, status=400)
+    return JsonResponse({"channel": channel.pk, "seq": seq})
 
 
 # --- One's own messages ------------------------------------------------------------------------

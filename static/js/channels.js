@@ -38,6 +38,9 @@
 
   var lastSeq = Number(root.dataset.lastSeq) || 0; // every message up to this one is shown
   var readSent = lastSeq; // the server marked the page read when it rendered it
+  // The server's moment of the last look at the channel: edits, deletions and moderation
+  // after it are asked for when subscribing again or polling.
+  var changesAt = root.dataset.changesAt || null;
   var ahead = new Map(); // seq -> message received after a gap, shown once the gap is filled
   var pending = new Map(); // client_id -> {body, node, seq}: own messages not yet confirmed
   var socket = null;
@@ -320,7 +323,9 @@
   }
 
   function subscribe() {
-    send({ action: "subscribe", channel: channelId, last_seq: lastSeq, ref: "subscribe" });
+    var frame = { action: "subscribe", channel: channelId, last_seq: lastSeq, ref: "subscribe" };
+    if (changesAt) { frame.changes_since = changesAt; }
+    send(frame);
   }
 
   function resync() {
@@ -418,6 +423,7 @@
         if (frame.channel !== channelId) { return; }
         subscribed = true;
         resyncing = false;
+        if (frame.at) { changesAt = frame.at; }
         failures = 0;
         stopPolling();
         setConnection("live");
@@ -491,8 +497,21 @@
     if (readTimer) { return; }
     readTimer = window.setTimeout(function () {
       readTimer = null;
-      if (subscribed && document.visibilityState === "visible" && lastSeq > readSent) {
+      if (document.visibilityState !== "visible" || lastSeq <= readSent) { return; }
+      if (subscribed) {
         if (send({ action: "read", channel: channelId, seq: lastSeq })) { readSent = lastSeq; }
+      } else if (polling() && window.fetch && root.dataset.readUrl) {
+        var seq = lastSeq;
+        var data = new FormData();
+        data.set("seq", String(seq));
+        fetch(root.dataset.readUrl, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": root.dataset.csrf || "" }
+        }).then(function (response) {
+          if (response.ok && seq > readSent) { readSent = seq; }
+        }).catch(function () { /* offline: marked at the next poll */ });
       }
     }, 500);
   }
@@ -518,6 +537,7 @@
   function poll() {
     if (!window.fetch) { return; }
     var url = root.dataset.pollUrl + "?apres=" + encodeURIComponent(lastSeq);
+    if (changesAt) { url += "&depuis=" + encodeURIComponent(changesAt); }
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (response.status === 403 || response.status === 404) { stop(S.reload); }
@@ -525,8 +545,10 @@
         return response.json();
       })
       .then(function (data) {
+        (data.updates || []).forEach(update);
         data.messages.forEach(receive);
-        if (data.more) { poll(); } else { postPendingOverHttp(); }
+        if (data.at) { changesAt = data.at; }
+        if (data.more) { poll(); } else { postPendingOverHttp(); markReadSoon(); }
       })
       .catch(function () { /* offline: the next round tries again */ });
   }

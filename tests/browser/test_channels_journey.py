@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
-from network.models import ChannelKind, Member, Message, Role
+from network.models import ChannelKind, ChannelMembership, Member, Message, Role
 from network.services.channels import channel_create, channel_join
 from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import PASSWORD
@@ -191,6 +191,14 @@ def test_two_members_talk_live_and_the_one_who_was_offline_catches_up(live_site,
         expect(waiting.locator(".chat-message__state")).to_have_text("envoi…")
         assert Message.objects.filter(channel=channel).count() == 4
         assert "Tu as vu le devis ?" not in bruno_page.locator("[data-chat-messages]").inner_text()
+        # Aline corrects her first message meanwhile.
+        aline_page.locator(".chat-message--mine").first.get_by_role(
+            "link", name="Modifier mon message"
+        ).click()
+        aline_page.locator("main form textarea").fill("Bonjour Bruno, tu viens vendredi ?")
+        aline_page.get_by_role("button", name="Enregistrer le message").click()
+        expect(aline_page.locator(".chat-message--mine").first).to_contain_text("vendredi")
+        expect(aline_page.locator("[data-chat]")).to_have_attribute("data-connection", "live")
 
         # The connection comes back: Bruno's page catches up by itself.
         bruno_context.set_offline(False)
@@ -202,8 +210,9 @@ def test_two_members_talk_live_and_the_one_who_was_offline_catches_up(live_site,
         # What he missed comes first, then his own message, sent once the socket is back.
         expect(bruno_page.locator(".chat-message--pending")).to_have_count(0)
         expect(bruno_page.locator(".chat-message")).to_have_count(5)
+        # The correction made while he was away included.
         assert bodies(bruno_page) == [
-            "Bonjour Bruno, tu viens jeudi ?",
+            "Bonjour Bruno, tu viens vendredi ?",
             "Oui ! <b>promis</b> Le programme : https://exemple.fr/jeudi",
             "Tu as vu le devis ?",
             "Je l'envoie à l'équipe ce soir.",
@@ -263,6 +272,13 @@ def test_without_websocket_the_page_falls_back_on_polling(live_site, browser, pe
             "Bien reçu, même sans connexion en direct.",
         ]
         assert Message.objects.filter(channel=channel).count() == 2
+        # What his page showed is marked read, as the socket would have done.
+        read_mark = ChannelMembership.objects.filter(channel=channel, member=bruno)
+        for _attempt in range(50):
+            if read_mark.get().last_read_seq == 2:
+                break
+            bruno_page.wait_for_timeout(100)
+        assert read_mark.get().last_read_seq == 2
     finally:
         aline_context.close()
         bruno_context.close()

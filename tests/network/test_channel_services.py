@@ -376,10 +376,16 @@ def test_who_reads_and_posts_in_which_channel(
         assert message_post(author=member, channel=channel, body="Bonjour")[1]
     else:
         error = error_of(message_post, author=member, channel=channel, body="Bonjour")
-        assert (error.code, error.message) == (
-            "forbidden",
-            "Vous ne pouvez pas faire cela dans ce canal.",
-        )
+        if may_read:
+            assert (error.code, error.message) == (
+                "forbidden",
+                "Vous ne pouvez pas faire cela dans ce canal.",
+            )
+        else:  # a channel one may not read is not revealed
+            assert (error.code, error.message) == (
+                "not_found",
+                "Ce canal n'existe pas ou vous n'y avez pas accès.",
+            )
         assert not Message.objects.exists()
 
 
@@ -389,7 +395,7 @@ def test_members_not_approved_read_and_post_nowhere(member_factory, topic, statu
     member = member_factory(role=Role.MANAGER, status=status)
 
     assert not can_read_channel(member, topic)
-    assert error_of(message_post, author=member, channel=topic, body="Bonjour").code == "forbidden"
+    assert error_of(message_post, author=member, channel=topic, body="Bonjour").code == "not_found"
 
 
 @pytest.mark.django_db
@@ -521,3 +527,32 @@ def test_a_conversation_is_unique_per_pair_and_private_to_it(member_factory):
     assert with_pending.code == "invalid"
     assert leaving.message == "On ne peut pas quitter une conversation."
     assert Channel.objects.filter(kind=ChannelKind.DIRECT).count() == 1
+
+
+@pytest.mark.django_db
+def test_posting_costs_the_same_few_queries_however_long_the_channel(
+    member_factory, private, layer, django_assert_max_num_queries, settings
+):
+    """Posting is the busy path of a live channel (bench/chat_fanout.py): the lock, the
+    resend and membership checks are one query, then the message, the channel's number and
+    the author's read mark are written."""
+    settings.NETWORK_POST_RATE_LIMIT = (100, 60)
+    alice, bruno = member_factory(), member_factory()
+    channel_members_add(channel=private, members=[alice, bruno])
+    for number in range(30):
+        message_post(
+            author=bruno, channel=private, body=f"Message {number}", client_id=f"b{number}"
+        )
+
+    with django_assert_max_num_queries(6):  # savepoint, lock, insert, 2 updates, release
+        message, created = message_post(
+            author=alice, channel=Channel(pk=private.pk), body="Bonjour", client_id="a1"
+        )
+    with django_assert_max_num_queries(4):  # a resend reads what was saved
+        again, created_again = message_post(
+            author=alice, channel=Channel(pk=private.pk), body="Bonjour", client_id="a1"
+        )
+
+    assert (message.seq, created) == (31, True)
+    assert (again.pk, created_again) == (message.pk, False)
+    assert ChannelMembership.objects.get(channel=private, member=alice).last_read_seq == 31

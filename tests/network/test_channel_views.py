@@ -17,6 +17,7 @@ from network.services.channels import (
     channel_join,
     direct_conversation_open,
     message_delete,
+    message_edit,
     message_post,
 )
 
@@ -583,3 +584,99 @@ def test_poll_is_for_readers_only_and_checks_its_number(
     assert refused.status_code == 400
     assert refused.json()["message"] == "Le numéro de message n'est pas valide."
     assert client_for(member).get(url, {"apres": 0}).status_code == 200
+
+
+def test_poll_brings_what_changed_since_the_page_was_shown(
+    manager, member_factory, topic, client_for
+):
+    other = member_factory()
+    first = post(topic, other, "Livraison lundi")
+    second = post(topic, other, "Rendez-vous à 9 h")
+    post(topic, other, "Sans changement")
+    page = client_for(manager).get(channel_url(topic))
+    shown_at = re.search(r'data-changes-at="([^"]+)"', page.content.decode()).group(1)
+    message_edit(actor=other, message=first, body="Livraison mardi")
+    message_delete(actor=other, message=second)
+    post(topic, other, "Nouveau")
+
+    data = (
+        client_for(manager)
+        .get(reverse("network:channel_poll", args=[topic.pk]), {"apres": 3, "depuis": shown_at})
+        .json()
+    )
+
+    assert [(m["seq"], m["body"], m["edited"], m["deleted"]) for m in data["updates"]] == [
+        (1, "Livraison mardi", True, False),
+        (2, "", False, True),
+    ]
+    assert [m["body"] for m in data["messages"]] == ["Nouveau"]
+    later = (
+        client_for(manager)
+        .get(reverse("network:channel_poll", args=[topic.pk]), {"apres": 4, "depuis": data["at"]})
+        .json()
+    )
+    # Changes of the last seconds come again (a late commit is not missed); nothing older.
+    assert {m["seq"] for m in later["updates"]} <= {1, 2}
+    assert later["messages"] == []
+
+
+def test_poll_refuses_a_moment_it_did_not_give(manager, topic, client_for):
+    url = reverse("network:channel_poll", args=[topic.pk])
+    for nonsense in ("hier", "2026-11-30T10:00:00", "x" * 100):
+        refused = client_for(manager).get(url, {"apres": 0, "depuis": nonsense})
+        assert refused.status_code == 400
+        assert refused.json()["message"] == "Le moment indiqué n'est pas valide."
+
+
+def test_the_polling_page_marks_what_was_read(manager, member_factory, topic, client_for):
+    other = member_factory()
+    client = client_for(manager)
+    client.get(channel_url(topic))  # the member joins the channel's readers by posting or joining
+    post(topic, manager, "Bonjour")
+    post(topic, other, "Un")
+    post(topic, other, "Deux")
+    url = reverse("network:channel_read", args=[topic.pk])
+
+    assert client.post(url, {"seq": 3}).json() == {"channel": topic.pk, "seq": 3}
+    assert ChannelMembership.objects.get(channel=topic, member=manager).last_read_seq == 3
+    future = client.post(url, {"seq": 9})
+    assert future.status_code == 400
+    assert future.json()["message"] == "Ce numéro de message n'existe pas encore."
+    assert client.post(url, {"seq": "abc"}).status_code == 400
+    assert client.get(url).status_code == 405
+    assert ChannelMembership.objects.get(channel=topic, member=manager).last_read_seq == 3
+
+
+def test_only_readers_mark_a_channel_read(private, manager, client_for):
+    response = client_for(manager).post(
+        reverse("network:channel_read", args=[private.pk]), {"seq": 0}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [
+        (
+            "www.exemple.fr, merci",
+            '<a href="http://www.exemple.fr" rel="nofollow">www.exemple.fr</a>, merci',
+        ),
+        (
+            "(voir https://exemple.fr/a)",
+            '(voir <a href="https://exemple.fr/a" rel="nofollow">https://exemple.fr/a</a>)',
+        ),
+        ("écrire à contact@cafe.fr ou exemple.com", "écrire à contact@cafe.fr ou exemple.com"),
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        (
+            'https://x.fr/"onmouseover="alert(1)',
+            '<a href="https://x.fr/" rel="nofollow">https://x.fr/</a>&quot;onmouseover=&quot;alert(1)',
+        ),
+    ],
+)
+def test_links_follow_the_same_rule_as_the_live_page(body, html):
+    """The page's script links http://, https:// and www. addresses only, without the
+    punctuation that ends a sentence; the server does the same, so a message reads the same
+    live and after a reload."""
+    from network.templatetags.channel_text import message_text
+
+    assert message_text(body) == html

@@ -165,7 +165,9 @@ async def test_subscribing_sends_what_was_missed_in_order_then_live_messages(wor
 
         assert seqs(frames) == [3, 4, 5]
         assert [f["message"]["body"] for f in frames[:3]] == ["Message 3", "Message 4", "Message 5"]
-        assert frames[-1] == {"type": "subscribed", "channel": world["topic"].pk, "last_seq": 5}
+        subscribed = frames[-1]
+        assert subscribed.pop("at")  # the moment, for the next changes_since
+        assert subscribed == {"type": "subscribed", "channel": world["topic"].pk, "last_seq": 5}
         assert frames[0]["message"]["author"]["name"] == "Alice Martin"
 
         await send(alice, action="post", channel=world["topic"].pk, body="Six", client_id="c6")
@@ -187,7 +189,9 @@ async def test_subscribing_with_no_last_seq_sends_only_what_comes_next(world):
     try:
         await send(bruno, action="subscribe", channel=world["topic"].pk, last_seq=None, ref=1)
 
-        assert await receive(bruno) == {
+        subscribed = await receive(bruno)
+        subscribed.pop("at")
+        assert subscribed == {
             "type": "subscribed",
             "channel": world["topic"].pk,
             "last_seq": 3,
@@ -845,5 +849,109 @@ async def test_the_subscription_survives_a_second_subscribe_as_a_resync(world):
             author=world["alice"], channel=world["topic"], body="Quatre"
         )
         assert seqs([await receive(bruno)]) == [4]
+    finally:
+        await bruno.disconnect()
+
+
+async def test_a_client_gone_while_frames_are_sent_ends_its_socket_quietly(world, caplog):
+    """Under load a client may vanish between two frames: the server then raises an OSError
+    from ``send`` (uvicorn's ClientDisconnected). The socket leaves its groups without an
+    error in the log, and the others go on receiving."""
+    gone = asyncio.Event()
+
+    async def vanishing(scope, receive, send):
+        async def send_unless_gone(message):
+            if gone.is_set() and message["type"] == "websocket.send":
+                raise OSError("client disconnected")
+            await send(message)
+
+        await application(scope, receive, send_unless_gone)
+
+    headers = [
+        (b"origin", b"http://localhost"),
+        (b"host", b"localhost"),
+        (b"cookie", world["cookies"]["alice"].encode()),
+    ]
+    alice = WebsocketCommunicator(vanishing, "/ws/canaux/", headers=headers)
+    assert (await alice.connect())[0]
+    bruno = await open_socket(world["cookies"]["bruno"])
+    try:
+        await subscribe(alice, world["topic"])
+        await subscribe(bruno, world["topic"])
+        gone.set()
+        await database_sync_to_async(post_many)(world["topic"], world["bruno"], 3)
+
+        assert seqs([await receive(bruno) for _ in range(3)]) == [1, 2, 3]
+        await alice.wait(TIMEOUT)  # the consumer ended, and raised nothing
+        layer = get_channel_layer()  # in memory or on Redis, groups are kept by name
+        group = world["topic"].group_name
+        assert sum(len(c) for name, c in layer.groups.items() if name.endswith(group)) == 1
+        assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    finally:
+        await bruno.disconnect()
+
+
+async def test_edits_made_while_away_come_with_the_catch_up(world):
+    """A member who was away gets what changed among the messages they had, then what is
+    new: the moment of their last subscription says since when."""
+
+    def post_three():
+        return [
+            message_post(author=world["alice"], channel=world["topic"], body=body)[0]
+            for body in ("Livraison lundi", "Rendez-vous à 9 h", "Sans changement")
+        ]
+
+    first, second, _third = await database_sync_to_async(post_three)()
+    bruno = await open_socket(world["cookies"]["bruno"])
+    try:
+        subscribed = (await subscribe(bruno, world["topic"], last_seq=3))[-1]
+    finally:
+        await bruno.disconnect()
+
+    def change_while_away():
+        from network.services.channels import message_delete, message_edit
+
+        message_edit(actor=world["alice"], message=first, body="Livraison mardi")
+        message_delete(actor=world["alice"], message=second)
+        message_post(author=world["alice"], channel=world["topic"], body="Nouveau")
+
+    await database_sync_to_async(change_while_away)()
+    bruno = await open_socket(world["cookies"]["bruno"])
+    try:
+        await send(
+            bruno,
+            action="subscribe",
+            channel=world["topic"].pk,
+            last_seq=3,
+            changes_since=subscribed["at"],
+        )
+        frames = await receive_until(bruno, "subscribed")
+
+        assert [(f["type"], f["message"]["seq"]) for f in frames[:-1]] == [
+            ("update", 1),
+            ("update", 2),
+            ("message", 4),
+        ]
+        assert frames[0]["message"]["body"] == "Livraison mardi"
+        assert frames[1]["message"]["deleted"] is True
+        assert frames[-1]["last_seq"] == 4 and frames[-1]["at"] > subscribed["at"]
+    finally:
+        await bruno.disconnect()
+
+
+@pytest.mark.parametrize("moment", ["hier", "2026-11-30T10:00:00", 12, ["x"]])
+async def test_a_moment_the_server_did_not_give_is_refused(world, moment):
+    bruno = await open_socket(world["cookies"]["bruno"])
+    try:
+        await send(
+            bruno, action="subscribe", channel=world["topic"].pk, last_seq=0, changes_since=moment
+        )
+        error = await receive(bruno)
+
+        assert (error["type"], error["code"]) == ("error", "bad_frame")
+        assert error["message"] == (
+            "Le champ changes_since doit être un moment donné par le serveur."
+        )
+        await assert_still_open(bruno)
     finally:
         await bruno.disconnect()
