@@ -21,8 +21,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet -e ".[dev]"
 	touch $@
 
+# axe-core for the accessibility test (tests/browser/test_accessibility.py), from the npm
+# registry at the version package-lock.json pins; never served to visitors.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm"; exit 1; }
+	npm ci --no-audit --no-fund --silent
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
 
 # Compiled catalogues (.mo) are built from the committed .po files.
 messages: $(VENV)/.installed
@@ -62,4 +68,4 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf var/comptoir.sqlite3 var/static
+	rm -rf var/comptoir.sqlite3 var/static node_modules

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
-from directory.permissions import can_use_directory
-from directory.selectors import peer_list_for_manager
+from directory.permissions import can_review_entries, can_use_directory
+from directory.selectors import entry_list_awaiting_review, peer_list_for_manager
 from network.models import Role
 from network.permissions import can_review_members
 from network.selectors import member_list_pending
@@ -28,6 +28,10 @@ def members_home(request: HttpRequest) -> HttpResponse:
     context = {"member": member, "can_use_directory": can_use_directory(member)}
     if can_review_members(member):
         context["pending_count"] = member_list_pending().count()
+    if can_review_entries(member):
+        context["entries_awaiting"] = sum(
+            entries.count() for entries in entry_list_awaiting_review().values()
+        )
     if member.role == Role.MANAGER:
         context["peers"] = peer_list_for_manager(member=member)
     return render(request, "comptoir/members_home.html", context)

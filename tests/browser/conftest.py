@@ -51,10 +51,23 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+def watch_security_policy(context: BrowserContext, refusals: list[str]) -> None:
+    """Record what the browser refuses under the site's Content-Security-Policy (Chromium
+    says so in the console): a journey that meets a refusal fails, so no page of the site
+    needs an inline script or a foreign resource to work."""
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            refusals.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", on_console)
+
+
 @pytest.fixture
 def new_context(browser: Browser, live_server) -> Iterator[Callable[[], BrowserContext]]:
     """Make a new browser context: one per person in a journey (visitor, staff...)."""
     contexts: list[BrowserContext] = []
+    refusals: list[str] = []
 
     def make() -> BrowserContext:
         context = browser.new_context(
@@ -64,12 +77,14 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[[], BrowserC
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
+        watch_security_policy(context, refusals)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not refusals, "\n".join(refusals)
 
 
 @pytest.fixture

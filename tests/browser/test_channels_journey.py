@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, e
 
 from network.models import ChannelKind, ChannelMembership, Member, Message, Role
 from network.services.channels import channel_create, channel_join
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, watch_security_policy
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -88,7 +88,15 @@ class Network:
         self.online = True
 
 
-def new_context(browser: Browser, base_url: str) -> BrowserContext:
+@pytest.fixture
+def refusals() -> Iterator[list[str]]:
+    """What the browser refused under the Content-Security-Policy: nothing, at the end."""
+    refused: list[str] = []
+    yield refused
+    assert not refused, "\n".join(refused)
+
+
+def new_context(browser: Browser, base_url: str, refused: list[str]) -> BrowserContext:
     context = browser.new_context(
         base_url=base_url,
         locale="fr-FR",
@@ -96,6 +104,7 @@ def new_context(browser: Browser, base_url: str) -> BrowserContext:
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+    watch_security_policy(context, refused)
     return context
 
 
@@ -136,10 +145,12 @@ def people(member_factory, staff_member):
     return aline, bruno, channel
 
 
-def test_two_members_talk_live_and_the_one_who_was_offline_catches_up(live_site, browser, people):
+def test_two_members_talk_live_and_the_one_who_was_offline_catches_up(
+    live_site, browser, people, refusals
+):
     aline, bruno, channel = people
-    aline_context = new_context(browser, live_site)
-    bruno_context = new_context(browser, live_site)
+    aline_context = new_context(browser, live_site, refusals)
+    bruno_context = new_context(browser, live_site, refusals)
     try:
         aline_page = aline_context.new_page()
         bruno_page = bruno_context.new_page()
@@ -234,12 +245,12 @@ def test_two_members_talk_live_and_the_one_who_was_offline_catches_up(live_site,
         bruno_context.close()
 
 
-def test_without_websocket_the_page_falls_back_on_polling(live_site, browser, people):
+def test_without_websocket_the_page_falls_back_on_polling(live_site, browser, people, refusals):
     """A network that blocks WebSockets: the page says so, sends through the plain form and
     asks the server for new messages every 15 seconds."""
     aline, bruno, channel = people
-    aline_context = new_context(browser, live_site)
-    bruno_context = new_context(browser, live_site)
+    aline_context = new_context(browser, live_site, refusals)
+    bruno_context = new_context(browser, live_site, refusals)
     try:
         aline_page = aline_context.new_page()
         bruno_page = bruno_context.new_page()

@@ -73,6 +73,23 @@ def test_staff_home_counts_the_requests_waiting(
 
 
 @pytest.mark.django_db
+def test_staff_home_leads_to_the_directory_entries_to_review(
+    client_for, staff_member, manager, professional_factory, supplier_factory, home_page
+):
+    professional_factory(actor=manager)  # proposed by a member: staff review it
+    supplier_factory(actor=manager)
+
+    staff_page = client_for(staff_member).get("/espace/").content.decode().replace("&#x27;", "'")
+    manager_page = client_for(manager).get("/espace/").content.decode()
+
+    assert (
+        '<a href="/annuaire/a-valider/">2 fiches proposées attendent d\'être examinées</a>'
+        in staff_page
+    )
+    assert "/annuaire/a-valider/" not in manager_page
+
+
+@pytest.mark.django_db
 def test_refused_member_reads_the_reason(client_for, member_factory, home_page):
     refused = member_factory(status=MembershipStatus.REFUSED, refusal_reason="Commune trop grande")
 

@@ -4,6 +4,7 @@ from comptoir.demo import DEMO_PASSWORD, demo_members_ensure
 from comptoir.services import site_tree_ensure
 from directory.demo import demo_directory_ensure
 from events.demo import demo_trainings_ensure
+from network.demo import demo_channels_ensure
 
 
 class Command(BaseCommand):
@@ -16,6 +17,14 @@ class Command(BaseCommand):
         by_email = {member.email: member for member in members}
         demo_trainings_ensure(
             trainer=by_email["pro@comptoir.example"], manager=by_email["gerante@comptoir.example"]
+        )
+        demo_channels_ensure(
+            staff=next(m for m in members if m.is_superuser),
+            people={
+                "manager": by_email["gerante@comptoir.example"],
+                "professional": by_email["pro@comptoir.example"],
+                "supplier": by_email["fournisseur@comptoir.example"],
+            },
         )
         self.stdout.write(self.style.SUCCESS("Demo site ready. Demo accounts (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")

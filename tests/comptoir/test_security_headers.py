@@ -1,0 +1,48 @@
+"""Headers that keep the members' pages from running or framing anything foreign."""
+
+import pytest
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    return {
+        name: values
+        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/compte/login/", "/espace/", "/reseau/", "/annuaire/", "/"])
+def test_every_page_forbids_inline_and_foreign_scripts_and_framing(
+    path, client_for, manager, home_page
+):
+    response = client_for(manager).get(path)
+
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"]
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_pages_themselves_carry_no_inline_script_or_style(client_for, manager, home_page):
+    """What the policy forbids is not in the pages either (it would be blocked)."""
+    for path in ("/compte/login/", "/espace/", "/reseau/", "/annuaire/", "/formations/"):
+        page = client_for(manager).get(path, follow=True).content.decode()
+        assert "<script>" not in page and "<script " not in page.replace("<script src=", "")
+        assert ' style="' not in page and " onclick=" not in page
+
+
+@pytest.mark.django_db
+def test_wagtail_admin_is_left_out_of_the_policy_but_not_framable(client_for, staff_member):
+    response = client_for(staff_member).get("/cms/")
+
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response.headers
+    assert response.headers["X-Frame-Options"] == "DENY"
