@@ -1,4 +1,4 @@
-"""axe-core on every page a member, a resident, a trainer and staff can reach.
+"""axe-core on every page a member, a resident, a trainer and staff can reach, on a phone.
 
 The pages are not listed by hand: the demo site is seeded (``seed_demo``), then each demo
 account, signed in, follows every link of the site from its home, breadth first. Every page
@@ -6,6 +6,9 @@ reached is checked with axe-core (from the npm registry, ``node_modules/axe-core
 by the test: visitors never load it). Every route of the project's own apps must have been
 reached by someone, or be listed in ``NOT_PAGES`` with the reason it is not a page; a new
 page nobody links to fails here too.
+
+The pages are shown 360 pixels wide (an old phone): nothing may overflow horizontally, and a
+screenshot of each is left in test-results/phone/ to look at.
 
 Left out, and said so: Wagtail's admin under /cms/ (Wagtail's own interface, checked by its
 authors), the sign-out and language links (they change the visitor's state), and files
@@ -30,7 +33,10 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-results" / "phone"
+PHONE = {"width": 360, "height": 740}
 
 ACCOUNTS = {
     "manager": "gerante@comptoir.example",
@@ -97,6 +103,23 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.wait_for_url(re.compile(r"/espace/$"))
 
 
+def overflow_of(page: Page) -> list[str]:
+    """What sticks out to the right of a phone's screen (a page wider than the window)."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            if (document.documentElement.scrollWidth <= width) return [];
+            return [...document.querySelectorAll("body *")]
+                .filter(el => el.getBoundingClientRect().right > width + 1)
+                .filter(el => !el.closest(".visually-hidden"))
+                .slice(0, 3)
+                .map(el => `horizontal overflow: <${el.tagName.toLowerCase()}`
+                    + `${el.className ? ' class=\"' + el.className + '\"' : ''}>`
+                    + ` ends at ${Math.round(el.getBoundingClientRect().right)} px`);
+        }"""
+    )
+
+
 def violations_of(page: Page) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
@@ -141,7 +164,10 @@ def crawl(page: Page, origin: str, start: list[str]) -> dict[str, list[str]]:
         if f"{final.scheme}://{final.netloc}" != origin:
             continue
         # Keyed by where the link led (a redirection names the page really shown).
-        results[final.path + (f"?{final.query}" if final.query else "")] = violations_of(page)
+        shown = final.path + (f"?{final.query}" if final.query else "")
+        results[shown] = violations_of(page) + overflow_of(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{re.sub(r'[^a-z0-9]+', '-', shown.lower())}.png")
         for link in links_of(page, origin):
             if link not in seen:
                 seen.add(link)
@@ -180,7 +206,7 @@ def test_every_page_each_role_reaches_has_no_axe_violation(
             base_url=origin,
             locale="fr-FR",
             bypass_csp=True,
-            viewport={"width": 1280, "height": 900},
+            viewport=PHONE,
         )
         context.set_default_timeout(TIMEOUT_MS)
         try:
