@@ -53,7 +53,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["comptoir.StandardPage"]
+    subpage_types = ["comptoir.StandardPage", "resources.ResourceLibraryPage"]
     max_count = 1
 
     class Meta:
