@@ -1,0 +1,1 @@
+"""Views of the programme: applications, their review, support files and steering."""
