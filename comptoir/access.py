@@ -42,6 +42,8 @@ PUBLIC_URL_NAMES = frozenset(
         "account_reset_password_done",
         "account_reset_password_from_key",
         "account_reset_password_from_key_done",
+        # A café's invitation to its residents: its secret token is the credential.
+        "invitation_join",
     }
 )
 
@@ -58,6 +60,35 @@ SIGNED_IN_URL_NAMES = frozenset(
 )
 
 STAFF_PATH_PREFIXES = ("/cms/",)
+
+# Village residents take part in their café's projects and nothing else of the network: of the
+# members' routes they open only these (an allow-list, so that an area added later stays closed
+# to them). The project channels are network pages; opening conversations is not for them.
+RESIDENT_NAMESPACES = frozenset({"projects"})
+RESIDENT_VIEW_NAMES = frozenset(
+    {
+        "members_home",
+        "media",
+        "network:channels",
+        "network:channel",
+        "network:channel_poll",
+        "network:channel_read",
+        "network:message_edit",
+        "network:message_delete",
+        "network:message_report",
+        "network:search",
+        "network:notification_settings",
+    }
+)
+
+
+def resident_may_open(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    if match is None:
+        return False
+    return bool(set(match.namespaces) & RESIDENT_NAMESPACES) or (
+        match.view_name in RESIDENT_VIEW_NAMES
+    )
 
 
 ROLES_ATTRIBUTE = "comptoir_roles"
@@ -107,6 +138,8 @@ def decide(
     if access is Access.STAFF and not is_staff:
         raise PermissionDenied
     if roles and not is_staff and user.role not in roles:
+        raise PermissionDenied
+    if user.role == "resident" and not resident_may_open(request):  # network.models.Role
         raise PermissionDenied
     return None
 

@@ -34,6 +34,16 @@ def can_browse_open_channels(member: Member) -> bool:
     return is_approved_member(member) and (member.role in OPEN_CHANNEL_ROLES or member.is_superuser)
 
 
+def can_talk_directly(member: Member, other: Member) -> bool:
+    """Direct conversations are between two people of the professional network: residents
+    take part in their café's project channels only."""
+    return (
+        member.pk != other.pk
+        and can_browse_open_channels(member)
+        and can_browse_open_channels(other)
+    )
+
+
 def can_manage_channels(member: Member) -> bool:
     """Create, archive, choose the members of private channels, hide messages."""
     return is_approved_member(member) and member.is_programme_staff

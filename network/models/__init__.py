@@ -16,6 +16,16 @@ from .members import (
     MembershipStatus,
     Role,
 )
+from .projects import (
+    Idea,
+    IdeaComment,
+    IdeaReport,
+    IdeaStatus,
+    IdeaSupport,
+    Project,
+    ProjectStage,
+    ResidentInvitation,
+)
 
 __all__ = [
     "SELF_SIGNUP_ROLES",
@@ -30,4 +40,12 @@ __all__ = [
     "Message",
     "MessageReport",
     "Role",
+    "Idea",
+    "IdeaComment",
+    "IdeaReport",
+    "IdeaStatus",
+    "IdeaSupport",
+    "Project",
+    "ProjectStage",
+    "ResidentInvitation",
 ]

@@ -89,6 +89,16 @@ class Member(AbstractBaseUser, PermissionsMixin):
         choices=DigestFrequency.choices,
         default=DigestFrequency.DAILY,
     )
+    # The café a resident joined through its invitation: they see its projects and nothing
+    # else of the network.
+    resident_cafe = models.ForeignKey(
+        "directory.Cafe",
+        verbose_name=_("café of the resident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
+    )
     # Claimed by a conditional UPDATE before the daily digest goes out (released if it fails).
     last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)

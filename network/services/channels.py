@@ -198,9 +198,9 @@ def region_channels_join(*, member: Member) -> list[Channel]:
 
 def direct_conversation_open(*, member: Member, other: Member) -> Channel:
     """The one conversation between two members, opened the first time."""
-    from ..permissions import can_use_channels
+    from ..permissions import can_talk_directly
 
-    if other.pk == member.pk or not can_use_channels(member) or not can_use_channels(other):
+    if not can_talk_directly(member, other):
         raise ChannelError("invalid", _("This conversation cannot be opened."))
     low, high = sorted([member.pk, other.pk])
     key = f"{low}-{high}"

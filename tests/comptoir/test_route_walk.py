@@ -32,6 +32,8 @@ PUBLIC = {
     "account_reset_password_done",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    # A café's invitation to its residents: its secret token is the credential (tests/network).
+    "invitation_join",
 }
 SIGNED_IN = {
     "membership_status",

@@ -530,6 +530,21 @@ def test_a_conversation_is_unique_per_pair_and_private_to_it(member_factory):
 
 
 @pytest.mark.django_db
+def test_residents_have_no_direct_conversations(member_factory):
+    """Residents take part in their café's project channels, not in the network's
+    conversations: neither side may open one."""
+    manager = member_factory(role=Role.MANAGER)
+    resident = member_factory(role=Role.RESIDENT)
+
+    to_resident = error_of(direct_conversation_open, member=manager, other=resident)
+    from_resident = error_of(direct_conversation_open, member=resident, other=manager)
+
+    assert to_resident.message == "Cette conversation ne peut pas être ouverte."
+    assert from_resident.code == "invalid"
+    assert not Channel.objects.filter(kind=ChannelKind.DIRECT).exists()
+
+
+@pytest.mark.django_db
 def test_posting_costs_the_same_few_queries_however_long_the_channel(
     member_factory, private, layer, django_assert_max_num_queries, settings
 ):
