@@ -29,6 +29,18 @@ def navigation_for(member) -> list[NavItem]:
     if can_use_directory(member):
         items.append(NavItem(_("Directory"), reverse("directory:search"), "directory:search"))
         items.append(NavItem(_("Trainings"), reverse("events:calendar"), "events:calendar"))
+    from resources.permissions import can_use_library
+
+    if can_use_library(member):
+        items.append(NavItem(_("Resources"), reverse("resources:home"), "resources:home"))
+    from network.project_permissions import can_use_projects
+
+    if can_use_projects(member):
+        items.append(NavItem(_("Ideas and projects"), reverse("projects:list"), "projects:list"))
+    from programme.permissions import can_use_programme
+
+    if can_use_programme(member):
+        items.append(NavItem(_("Support"), reverse("programme:home"), "programme:home"))
     if can_use_channels(member):
         items.append(_discussions_item(member))
     if can_use_admin(member):

@@ -15,6 +15,9 @@ urlpatterns = [
     path("annuaire/", include("directory.urls")),
     path("formations/", include("events.urls")),
     path("reseau/", include("network.urls")),
+    path("projets/", include("network.project_urls")),
+    path("ressources/", include("resources.urls")),
+    path("accompagnement/", include("programme.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -25,7 +25,11 @@ def health(request: HttpRequest) -> JsonResponse:
 
 def members_home(request: HttpRequest) -> HttpResponse:
     member = request.user
-    context = {"member": member, "can_use_directory": can_use_directory(member)}
+    context = {
+        "member": member,
+        "can_use_directory": can_use_directory(member),
+        "is_resident": member.role == Role.RESIDENT,
+    }
     if can_review_members(member):
         context["pending_count"] = member_list_pending().count()
     if can_review_entries(member):

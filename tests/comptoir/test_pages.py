@@ -7,7 +7,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from comptoir.models import HomePage, StandardPage
 from events.models import TrainingSession
-from network.models import Member, MembershipStatus
+from network.models import Member, MembershipStatus, Role
 
 
 @pytest.mark.django_db
@@ -70,6 +70,21 @@ def test_staff_home_counts_the_requests_waiting(
 
     assert "2 demandes attendent d'être examinées" in page.replace("&#x27;", "'")
     assert 'href="/cms/"' in page
+
+
+@pytest.mark.django_db
+def test_a_residents_home_is_about_their_cafes_projects(
+    client_for, member_factory, cafe_factory, manager, home_page
+):
+    cafe = cafe_factory(name="Le Comptoir de Sulignat", managers=[manager])
+    resident = member_factory(role=Role.RESIDENT, resident_cafe=cafe)
+
+    page = client_for(resident).get("/espace/").content.decode().replace("&#x27;", "'")
+
+    assert "Vous participez aux projets de Le Comptoir de Sulignat" in page
+    assert 'href="/projets/"' in page
+    assert "membre du réseau" not in page
+    assert "conversations avec les membres du réseau" not in page
 
 
 @pytest.mark.django_db
@@ -189,6 +204,12 @@ class TestPageTree(WagtailPageTestCase):
     def test_editors_can_create_standard_pages_under_home(self):
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
+
+    def test_the_resource_library_lives_under_home(self):
+        from resources.models import ResourceLibraryPage
+
+        self.assertCanCreateAt(HomePage, ResourceLibraryPage)
+        self.assertCanNotCreateAt(StandardPage, ResourceLibraryPage)
 
     def test_standard_page_can_be_created_in_the_admin(self):
         from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield

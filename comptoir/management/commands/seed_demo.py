@@ -5,6 +5,9 @@ from comptoir.services import site_tree_ensure
 from directory.demo import demo_directory_ensure
 from events.demo import demo_trainings_ensure
 from network.demo import demo_channels_ensure
+from network.demo_projects import demo_projects_ensure
+from programme.demo import demo_programme_ensure
+from resources.demo import demo_library_ensure
 
 
 class Command(BaseCommand):
@@ -17,6 +20,20 @@ class Command(BaseCommand):
         by_email = {member.email: member for member in members}
         demo_trainings_ensure(
             trainer=by_email["pro@comptoir.example"], manager=by_email["gerante@comptoir.example"]
+        )
+        demo_library_ensure(
+            staff=by_email["equipe@comptoir.example"],
+            voters=[by_email["gerante@comptoir.example"], by_email["pro@comptoir.example"]],
+        )
+        demo_programme_ensure(
+            staff=by_email["equipe@comptoir.example"],
+            manager=by_email["gerante@comptoir.example"],
+            coach=by_email["pro@comptoir.example"],
+        )
+        # After the programme's: the café's coach joins the project channels.
+        demo_projects_ensure(
+            manager=by_email["gerante@comptoir.example"],
+            resident=by_email["habitant@comptoir.example"],
         )
         demo_channels_ensure(
             staff=next(m for m in members if m.is_superuser),
