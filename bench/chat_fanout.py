@@ -8,9 +8,9 @@
 
 ``--server`` and ``--layer`` take comma lists (``--server uvicorn,daphne --layer pubsub,core``
 compares the four); ``--seconds 5`` makes a quick run. The defaults are the configuration kept
-(README): uvicorn without per-message deflate, channels-redis's pub/sub layer, the database
-pool on (``DATABASE_POOL=1`` unless set). REDIS_URL must name a Redis database of the bench's
-own (not 0): its keys are removed at the end.
+(README): uvicorn with two workers and without per-message deflate, channels-redis's pub/sub
+layer, the database pool on (``DATABASE_POOL=1`` unless set). REDIS_URL must name a Redis
+database of the bench's own (not 0): its keys are removed at the end.
 
 For each configuration, two parts, each with its own server process:
 
@@ -655,7 +655,7 @@ def main() -> None:
     parser.add_argument("--client-deflate", choices=["on", "off"], default="on")
     parser.add_argument("--uvicorn-deflate", choices=["on", "off"], default="off")
     parser.add_argument("--uvicorn-loop", default="asyncio", help="asyncio, uvloop (if installed)")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn's worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn's worker processes")
     parser.add_argument("--app", default="comptoir.asgi:application", help=argparse.SUPPRESS)
     parser.add_argument("--parts", default="floor,app", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -194,25 +194,18 @@ def idea_report(*, reporter: Member, idea: Idea, reason: Any) -> IdeaReport:
     """A resident reports an idea; the café's managers are told by e-mail."""
     if not can_report_idea(reporter, idea):
         raise IdeaError(_("You may not report this idea."))
-    report = IdeaReport(
-        idea=idea, reporter=reporter, reason=_reason(reason, _("Say why you report it."))
-    )
-    try:
-        with transaction.atomic():
-            report.full_clean(validate_constraints=False)
-            report.save()
-            _tell_managers(report)
-    except IntegrityError:
-        raise IdeaError(_("You have already reported this.")) from None
-    return report
+    return _report_save(IdeaReport(idea=idea, reporter=reporter), reason)
 
 
 def idea_comment_report(*, reporter: Member, comment: IdeaComment, reason: Any) -> IdeaReport:
     if not can_report_comment(reporter, comment):
         raise IdeaError(_("You may not report this comment."))
-    report = IdeaReport(
-        comment=comment, reporter=reporter, reason=_reason(reason, _("Say why you report it."))
-    )
+    return _report_save(IdeaReport(comment=comment, reporter=reporter), reason)
+
+
+def _report_save(report: IdeaReport, reason: Any) -> IdeaReport:
+    """Once per person and thing reported: the constraint says when it is a second time."""
+    report.reason = _reason(reason, _("Say why you report it."))
     try:
         with transaction.atomic():
             report.full_clean(validate_constraints=False)
