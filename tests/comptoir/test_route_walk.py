@@ -52,6 +52,7 @@ DELIBERATE_ERRORS = {"/cms/failwhale/"}
 class Route:
     name: str | None  # url_name without namespace
     url: str
+    full_name: str = ""  # with its namespaces
 
 
 def _kwarg_names(pattern) -> list[str]:
@@ -113,7 +114,7 @@ def all_routes() -> list[Route]:
         if url is None:
             unreachable.append(full_name)
             continue
-        routes[url] = Route(name=name, url=url)
+        routes[url] = Route(name=name, url=url, full_name=full_name)
     assert not unreachable, f"no sample URL could be built for {unreachable}"
     # Logout routes last, so that a signed-in visitor stays signed in for the rest of the walk.
     return sorted(routes.values(), key=lambda route: ("logout" in route.url, route.url))
@@ -146,21 +147,53 @@ def _redirect_path(response) -> str:
     return urlsplit(response["Location"]).path if response.status_code in (301, 302) else ""
 
 
+# What a village resident may open of the members' routes (their café's projects and the
+# project channels), stated again here apart from comptoir/access.py; everything else is 403.
+RESIDENT_NAMESPACES = {"projects"}
+RESIDENT_ROUTES = {
+    "members_home",
+    "media",
+    "network:channels",
+    "network:channel",
+    "network:channel_poll",
+    "network:channel_read",
+    "network:message_edit",
+    "network:message_delete",
+    "network:message_report",
+    "network:search",
+    "network:notification_settings",
+}
+MEMBERS = ("manager", "supplier", "professional", "trainer")
+RESIDENTS = ("resident of café A", "resident of café B")
+
+
+def _open_to_residents(route: Route) -> bool:
+    return route.full_name in RESIDENT_ROUTES or route.full_name.split(":")[0] in (
+        RESIDENT_NAMESPACES
+    )
+
+
 @pytest.fixture
-def visitors(member_factory, home_page):
+def visitors(member_factory, cafe_factory, home_page):
+    cafe_a = cafe_factory(name="Café A", managers=[member_factory(role=Role.MANAGER)])
+    cafe_b = cafe_factory(name="Café B", managers=[member_factory(role=Role.MANAGER)])
     return {
         "anonymous": None,
         "pending": member_factory(status=MembershipStatus.PENDING),
         "refused": member_factory(status=MembershipStatus.REFUSED, refusal_reason="Hors zone"),
         "manager": member_factory(role=Role.MANAGER),
         "supplier": member_factory(role=Role.SUPPLIER),
+        "professional": member_factory(role=Role.PROFESSIONAL),
+        "trainer": member_factory(role=Role.PROFESSIONAL, is_trainer=True),
+        "resident of café A": member_factory(role=Role.RESIDENT, resident_cafe=cafe_a),
+        "resident of café B": member_factory(role=Role.RESIDENT, resident_cafe=cafe_b),
         "staff": member_factory(role=Role.STAFF),
     }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "visitor", ["anonymous", "pending", "refused", "manager", "supplier", "staff"]
+    "visitor", ["anonymous", "pending", "refused", *MEMBERS, *RESIDENTS, "staff"]
 )
 def test_every_route_answers_each_visitor_by_the_rule(visitor, visitors, client_for):
     client = client_for(visitors[visitor])
@@ -189,11 +222,17 @@ def test_every_route_answers_each_visitor_by_the_rule(visitor, visitors, client_
                 wrong.append((route.url, response.status_code, "not sent to membership status"))
             if kind in {"public", "signed_in"} and redirect == status_path:
                 wrong.append((route.url, response.status_code, "open route closed"))
-        elif visitor in {"manager", "supplier"}:
+        elif visitor in MEMBERS:
             if to_login or redirect == status_path:
                 wrong.append((route.url, response.status_code, "approved member turned away"))
             if kind == "staff" and response.status_code != 403:
                 wrong.append((route.url, response.status_code, "staff-only route not refused"))
+        elif visitor in RESIDENTS:
+            if to_login or redirect == status_path:
+                wrong.append((route.url, response.status_code, "approved resident turned away"))
+            closed = kind == "staff" or (kind == "members" and not _open_to_residents(route))
+            if closed and response.status_code != 403:
+                wrong.append((route.url, response.status_code, "route not refused to residents"))
         elif visitor == "staff" and (
             to_login or redirect == status_path or response.status_code == 403
         ):
