@@ -9,6 +9,7 @@ from directory.permissions import can_review_entries, can_use_directory
 from directory.selectors import entry_list_awaiting_review, peer_list_for_manager
 from network.models import Role
 from network.permissions import can_review_members
+from network.project_permissions import is_resident
 from network.selectors import member_list_pending
 
 
@@ -28,7 +29,7 @@ def members_home(request: HttpRequest) -> HttpResponse:
     context = {
         "member": member,
         "can_use_directory": can_use_directory(member),
-        "is_resident": member.role == Role.RESIDENT,
+        "is_resident": is_resident(member),
     }
     if can_review_members(member):
         context["pending_count"] = member_list_pending().count()
