@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.uploads import PhotoField
+
 from .exchange import MAX_IMPORT_BYTES, ImportMode
 from .models import (
     CONTACT_BODY_MAX_LENGTH,
@@ -178,10 +180,6 @@ CONTACT_FIELDS = [
 ]
 
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
-
-
 class ProfileForm(forms.ModelForm):
     """A directory profile: its commune and tags shown as text, its model fields handed to the
     service as a dict."""
@@ -202,11 +200,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class CafeForm(ProfileForm):
-    photo_upload = forms.ImageField(
-        label=_("Photo"),
-        required=False,
-        help_text=_("JPEG, PNG or WebP, 5 MB at most."),
-    )
+    photo_upload = PhotoField(label=_("Photo"), required=False)
     remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
     commune = CommuneField(
         label=_("Commune"), help_text=_("Postal code and name, for example “01400 Sulignat”.")
@@ -244,17 +238,6 @@ class CafeForm(ProfileForm):
         }
 
     tag_fields = {"services_text": "services", "tags_text": "tags"}
-
-    def clean_photo_upload(self):
-        photo = self.cleaned_data.get("photo_upload")
-        if photo is None:
-            return None
-        if photo.size > MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo is too large: 5 MB at most."))
-        image_format = getattr(getattr(photo, "image", None), "format", None)
-        if image_format not in PHOTO_FORMATS:
-            raise forms.ValidationError(_("Send the photo as JPEG, PNG or WebP."))
-        return photo
 
 
 class ManagerProfileForm(forms.Form):

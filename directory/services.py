@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.uploads import photo_reencode
 from network.models import Member, Role
 
 from . import permissions, selectors, tasks
@@ -40,7 +41,7 @@ def _image_from_upload(upload: UploadedFile, *, title: str):
     from wagtail.models import Collection
 
     image = get_image_model()(title=title[:255], collection=Collection.get_first_root_node())
-    image.file = upload
+    image.file = photo_reencode(upload)
     image.save()
     return image
 

@@ -4,12 +4,11 @@ from allauth.account.forms import SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.uploads import PhotoField
+
 from .models import IdeaStatus, ProjectStage, Role
 from .models.projects import COMMENT_MAX_LENGTH, IDEA_BODY_MAX_LENGTH, IDEA_TITLE_MAX_LENGTH
 from .selectors.projects import DEFAULT_IDEA_SORT
-
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
 class ProjectForm(forms.Form):
@@ -27,11 +26,7 @@ class ProjectForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Optional. After this day, no new ideas or supports."),
     )
-    photo_upload = forms.ImageField(
-        label=_("Photo"),
-        required=False,
-        help_text=_("JPEG, PNG or WebP, 5 MB at most."),
-    )
+    photo_upload = PhotoField(label=_("Photo"), required=False)
     photo_alt = forms.CharField(
         label=_("What the photo shows"),
         max_length=200,
@@ -51,17 +46,6 @@ class ProjectForm(forms.Form):
         if not description:
             raise forms.ValidationError(_("Describe the project in a few words."))
         return description
-
-    def clean_photo_upload(self):
-        photo = self.cleaned_data.get("photo_upload")
-        if not photo:
-            return None
-        if photo.size > MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo is too large: 5 MB at most."))
-        image_format = getattr(getattr(photo, "image", None), "format", None)
-        if image_format not in PHOTO_FORMATS:
-            raise forms.ValidationError(_("Send the photo as JPEG, PNG or WebP."))
-        return photo
 
 
 class IdeaForm(forms.Form):

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.uploads import photo_reencode
+
 from ..models import (
     Channel,
     ChannelKind,
@@ -118,7 +120,7 @@ def project_create(
         created_by=actor,
     )
     if photo:
-        project.photo = photo
+        project.photo = photo_reencode(photo)
     _clean_project(project)
     project.save()
     channel = _project_channel_ensure(project, actor)
@@ -154,7 +156,7 @@ def project_update(
     if remove_photo:
         project.photo = ""
     if photo:
-        project.photo = photo
+        project.photo = photo_reencode(photo)
     _clean_project(project)
     project.save()
     channel = _project_channel_ensure(project, actor)

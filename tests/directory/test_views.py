@@ -346,8 +346,8 @@ def test_a_manager_adds_a_photo_shown_resized_to_members_only(
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (("virus.png", b"MZ\x90\x00 not an image", "image/png"), "Téléversez une image valide"),
-        (("page.pdf", b"%PDF-1.4 ...", "application/pdf"), "Téléversez une image valide"),
+        (("virus.png", b"MZ\x90\x00 not an image", "image/png"), "n'est pas une photo lisible"),
+        (("page.pdf", b"%PDF-1.4 ...", "application/pdf"), "n'est pas une photo lisible"),
     ],
 )
 def test_a_file_that_is_not_a_photo_is_refused(

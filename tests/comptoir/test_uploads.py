@@ -1,0 +1,112 @@
+"""Photos members upload: read by their content, bounded, re-encoded without their metadata."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image
+
+from comptoir.uploads import MAX_PHOTO_SIDE, PhotoField, photo_reencode
+from network.models import Project
+
+from ..network.projects_fixtures import *  # noqa: F403 (the fixtures)
+
+GPS_TAG = 0x8825
+ORIENTATION_TAG = 0x0112
+
+
+def _photo(fmt="JPEG", size=(60, 40), *, gps=False, orientation=None, trailer=b"") -> bytes:
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    if gps:
+        exif[GPS_TAG] = {1: "N", 2: (45.0, 12.0, 3.0), 3: "E", 4: (5.0, 2.0, 1.0)}
+    if orientation:
+        exif[ORIENTATION_TAG] = orientation
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, exif=exif.tobytes())
+    return buffer.getvalue() + trailer
+
+
+def _upload(data: bytes, name="photo.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type)
+
+
+def _errors(upload) -> list[str]:
+    field = PhotoField(required=False)
+    with translation.override("fr"):
+        try:
+            field.clean(upload)
+        except Exception as error:  # noqa: BLE001 (a ValidationError carries the messages)
+            return [str(message) for message in error.messages]
+    return []
+
+
+def test_a_photo_loses_its_gps_position_and_anything_appended_to_it():
+    original = _photo(gps=True, trailer=b"<script>alert(1)</script>")
+    assert Image.open(io.BytesIO(original)).getexif().get(GPS_TAG)
+
+    kept = photo_reencode(_upload(original)).read()
+
+    image = Image.open(io.BytesIO(kept))
+    assert image.format == "JPEG"
+    assert not image.getexif()
+    assert b"<script>" not in kept
+
+
+def test_a_photo_taken_sideways_is_kept_upright():
+    # Orientation 6: the camera was turned; the pixels are stored 60x40 but shown 40x60.
+    kept = photo_reencode(_upload(_photo(orientation=6))).read()
+
+    assert Image.open(io.BytesIO(kept)).size == (40, 60)
+
+
+def test_a_large_photo_is_brought_down_and_keeps_its_format():
+    kept = photo_reencode(_upload(_photo("PNG", (4000, 1000)), "grande.png", "image/png"))
+
+    image = Image.open(kept)
+    assert image.format == "PNG"
+    assert image.size == (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE // 4)
+    assert kept.name.startswith("grande-") and kept.name.endswith(".png")
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (_upload(b"%PDF-1.7 not a photo", "photo.jpg"), "n'est pas une photo"),
+        (_upload(_photo("GIF"), "anim.jpg"), "JPEG, PNG ou WebP"),
+        (_upload(_photo(size=(8000, 6000)), "enorme.jpg"), "40 mégapixels"),
+        (_upload(b"\xff" * (5 * 1024 * 1024 + 1), "lourde.jpg"), "trop lourde"),
+    ],
+    ids=["pdf named .jpg", "gif", "too many pixels", "over 5 MB"],
+)
+def test_what_is_not_an_accepted_photo_is_refused_in_french(upload, message):
+    errors = _errors(upload)
+
+    assert errors and message in " ".join(errors).replace("’", "'")
+
+
+def test_an_accepted_photo_passes():
+    assert _errors(_upload(_photo("WEBP"), "a.webp", "image/webp")) == []
+
+
+@pytest.mark.django_db
+def test_a_project_photo_is_stored_without_its_metadata(
+    client_for, manager, cafe, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(manager).post(
+        reverse("projects:create", args=[cafe.pk]),
+        {
+            "title": "Terrasse",
+            "description": "Une terrasse pour l'été.",
+            "stage": "collecting",
+            "photo_upload": _upload(_photo(gps=True), "IMG_2041 Chez Paul.JPG"),
+            "photo_alt": "La place du village",
+        },
+    )
+
+    assert response.status_code == 302
+    project = Project.objects.get(title="Terrasse")
+    assert project.photo.name.startswith("projects/") and "img_2041-chez-paul" in project.photo.name
+    assert not Image.open(project.photo.path).getexif()
