@@ -318,10 +318,24 @@ def idea_create_on_behalf(request: HttpRequest, project_id: int) -> HttpResponse
 
 @require_safe
 def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
+    return _idea_page(request, get_idea_or_404(request.user, idea_id))
+
+
+def _idea_page(
+    request: HttpRequest,
+    idea,
+    *,
+    comment_form: CommentForm | None = None,
+    answer_form: AnswerForm | None = None,
+) -> HttpResponse:
+    """The idea's page; a form sent back with errors is shown again with what was typed."""
     member = request.user
-    idea = get_idea_or_404(member, idea_id)
     idea = idea_get_with_counts(member, idea)
     project = idea.project
+    if comment_form is None and can_comment_idea(member, idea):
+        comment_form = CommentForm()
+    if answer_form is None and can_answer_idea(member, idea):
+        answer_form = AnswerForm(initial={"status": idea.status, "answer": idea.answer})
     return render(
         request,
         "network/projects/idea_detail.html",
@@ -336,12 +350,8 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
                 }
                 for comment in comment_list_for_idea(member, idea)
             ],
-            "comment_form": CommentForm() if can_comment_idea(member, idea) else None,
-            "answer_form": (
-                AnswerForm(initial={"status": idea.status, "answer": idea.answer})
-                if can_answer_idea(member, idea)
-                else None
-            ),
+            "comment_form": comment_form,
+            "answer_form": answer_form,
             "can_support": can_support_idea(member, idea),
             "can_report": can_report_idea(member, idea),
             "can_hide": idea.is_visible and can_moderate_project(member, project),
@@ -393,8 +403,7 @@ def idea_comment(request: HttpRequest, idea_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your comment is posted."))
     else:
-        for error in form.errors.get("body", []):
-            messages.error(request, error)
+        return _idea_page(request, idea, comment_form=form)
     return redirect(idea)
 
 
@@ -417,7 +426,7 @@ def idea_answer_view(request: HttpRequest, idea_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The answer is saved; the author is told by e-mail."))
     else:
-        messages.error(request, _("Choose one of the statuses offered."))
+        return _idea_page(request, idea, answer_form=form)
     return redirect(idea)
 
 

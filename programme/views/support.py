@@ -39,6 +39,13 @@ def support_file(request: HttpRequest, file_id: int) -> HttpResponse:
     support_file = _file_for_viewer(request, file_id)
     if support_file is None:
         return not_found(request)
+    return _support_file_page(request, support_file)
+
+
+def _support_file_page(
+    request: HttpRequest, support_file, *, agreement_form: PlanAgreementForm | None = None
+) -> HttpResponse:
+    """The support file's page; an agreement sent back with errors is shown again as typed."""
     actions = list(selectors.action_list_for_file(support_file=support_file))
     follow_ups = list(selectors.follow_up_list_for_file(support_file=support_file))
     return render(
@@ -57,7 +64,7 @@ def support_file(request: HttpRequest, file_id: int) -> HttpResponse:
                 support_file=support_file, actions=actions, follow_ups=follow_ups
             ),
             "can_edit": permissions.can_edit_support_file(request.user, support_file),
-            "agreement_form": PlanAgreementForm(),
+            "agreement_form": agreement_form or PlanAgreementForm(),
         },
     )
 
@@ -137,20 +144,15 @@ def plan_agreement(request: HttpRequest, file_id: int) -> HttpResponse:
         return refusal
     form = PlanAgreementForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        return _support_file_page(request, support_file, agreement_form=form)
+    try:
+        plan_agree(
+            actor=request.user, support_file=support_file, agreed_on=form.cleaned_data["agreed_on"]
+        )
+    except ProgrammeError as error:
+        messages.error(request, error.message)
     else:
-        try:
-            plan_agree(
-                actor=request.user,
-                support_file=support_file,
-                agreed_on=form.cleaned_data["agreed_on"],
-            )
-        except ProgrammeError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The agreement on the action plan has been recorded."))
+        messages.success(request, _("The agreement on the action plan has been recorded."))
     return redirect(support_file.get_absolute_url() + "#plan")
 
 

@@ -303,3 +303,35 @@ def test_the_manager_removes_a_resident(client_for, manager, village_resident, c
         "Vous n'êtes plus habitant"
         in resident_client.get(reverse("projects:list")).content.decode()
     )
+
+
+def test_a_comment_too_long_comes_back_with_its_text_and_the_error(
+    client_for, village_resident, idea
+):
+    from network.models.projects import COMMENT_MAX_LENGTH
+
+    text = "Pourquoi pas un marché le samedi ? " * (COMMENT_MAX_LENGTH // 30)
+    response = client_for(village_resident).post(
+        reverse("projects:idea_comment", args=[idea.pk]), {"body": text}
+    )
+
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert 'id="error-summary"' in page
+    assert text.strip() in page  # what was typed is not lost
+    assert not idea.comments.exists()
+
+
+def test_an_answer_with_an_unknown_status_comes_back_with_the_typed_answer(
+    client_for, manager, idea
+):
+    response = client_for(manager).post(
+        reverse("projects:idea_answer", args=[idea.pk]),
+        {"status": "peut-etre", "answer": "Nous en parlons jeudi au conseil."},
+    )
+
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert 'id="error-summary"' in page and "Nous en parlons jeudi au conseil." in page
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.NEW and idea.answer == ""

@@ -343,3 +343,29 @@ def test_the_coach_edits_an_action_of_the_plan_only(
         reverse("programme:action_edit", args=[support_file.pk, foreign.pk])
     )
     assert response.status_code == 404
+
+
+def test_an_agreement_date_that_is_no_date_is_shown_beside_the_field(
+    support_file, coach, manager, client_for
+):
+    client = client_for(coach)
+    client.post(
+        reverse("programme:action_create", args=[support_file.pk]),
+        {
+            "title": "Ouvrir le dimanche",
+            "category": "residents",
+            "owner": manager.pk,
+            "due_on": iso(timezone.localdate() + timedelta(days=30)),
+            "status": "todo",
+        },
+    )
+
+    response = client.post(
+        reverse("programme:plan_agreement", args=[support_file.pk]), {"agreed_on": "31/02/2026"}
+    )
+
+    assert response.status_code == 200
+    page = text(response)
+    assert 'id="error-summary"' in page and 'aria-invalid="true"' in page
+    support_file.refresh_from_db()
+    assert support_file.plan_agreed_on is None
