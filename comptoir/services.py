@@ -125,8 +125,21 @@ LEGAL_NOTICE = {
         {
             "type": "paragraph",
             "value": "<p>Les données des membres ne servent qu'au fonctionnement du réseau. "
-            "Chaque membre peut demander l'accès, la rectification ou la suppression de ses "
-            "données en écrivant à l'équipe du programme.</p>",
+            "Chaque membre peut télécharger toutes ses données et supprimer son compte depuis "
+            "la page « Mes données » de son espace, ou le demander à l'équipe du programme. "
+            "Après la suppression, les messages et les idées qu'il a écrits restent lisibles, "
+            "signés « Ancien membre », sans son nom ni ses coordonnées.</p>",
+        },
+        {"type": "heading", "value": "Journaux et durées de conservation"},
+        {
+            "type": "paragraph",
+            "value": "<p>Le serveur tient un journal technique (date, adresse IP, page demandée, "
+            "erreurs) pour la sécurité du site ; ce journal est conservé un an, comme la loi le "
+            "demande à un hébergeur, puis effacé. La session de connexion expire après deux "
+            "semaines sans visite et les sessions expirées sont effacées chaque nuit. Les "
+            "traces des envois d'e-mails (confirmations, rappels, résumés) sont effacées après "
+            "sept jours. Les tentatives de connexion manquées ne sont comptées que quelques "
+            "minutes, pour freiner qui essaierait de deviner un mot de passe.</p>",
         },
     ],
 }

@@ -248,3 +248,14 @@ def test_footer_follows_the_pages_editors_publish(client, home_page):
     assert 'href="/accessibilite/"' not in client.get("/").content.decode()
     page.save_revision().publish()
     assert 'href="/accessibilite/"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_legal_notice_states_how_long_traces_are_kept(client, home_page, settings):
+    page = client.get("/mentions-legales/").content.decode().replace("&#x27;", "'")
+
+    assert "Journaux et durées de conservation" in page
+    assert "conservé un an" in page
+    # The notice says sessions expire after two weeks: keep the setting and the text together.
+    assert "deux semaines" in page and settings.SESSION_COOKIE_AGE == 14 * 24 * 3600
+    assert "Mes données" in page
