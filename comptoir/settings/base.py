@@ -74,7 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "comptoir.csp.SitePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -326,10 +326,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts, styles, images and connections from the site
 # itself only, no inline script or style, no framing. The page's socket (ws:/wss: to the same
-# host) is covered by 'self'. Wagtail's admin, a staff tool that relies on inline scripts,
-# is left out (its pages are for programme staff only).
+# host) is covered by 'self'. Wagtail's admin, a staff tool that still relies on inline
+# scripts, gets a relaxed variant of it (comptoir/csp.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/cms/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

@@ -40,9 +40,18 @@ def test_the_pages_themselves_carry_no_inline_script_or_style(client_for, manage
 
 
 @pytest.mark.django_db
-def test_wagtail_admin_is_left_out_of_the_policy_but_not_framable(client_for, staff_member):
+def test_wagtail_admin_gets_a_policy_relaxed_for_inline_code_only(client_for, staff_member):
     response = client_for(staff_member).get("/cms/")
 
     assert response.status_code == 200
-    assert "Content-Security-Policy" not in response.headers
+    policy = directives(response)
+    # Wagtail still writes inline scripts and styles (wagtail/wagtail#1288) ...
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    # ... but nothing foreign is loaded, no plugin runs, no other site frames it.
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert "nonce-" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
