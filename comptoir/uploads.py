@@ -81,3 +81,24 @@ def photo_reencode(upload: UploadedFile) -> ContentFile:
     stem = slugify(PurePath(upload.name or "").stem)[:40] or "photo"
     name = f"{stem}-{uuid.uuid4().hex[:8]}.{PHOTO_FORMATS[image_format]}"
     return ContentFile(output.getvalue(), name=name)
+
+
+def photo_image_create(upload: UploadedFile, *, title: str):
+    """The photo, re-encoded, as a new image of Wagtail's library: pages show renditions of it
+    sized for them rather than the file itself."""
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    image = get_image_model()(title=title[:255], collection=Collection.get_first_root_node())
+    image.file = photo_reencode(upload)
+    image.save()
+    return image
+
+
+def photo_image_discard(image) -> None:
+    """Delete a photo that was replaced or removed, with its files, unless staff have used it
+    since in a page of the site (Wagtail's reference index knows where)."""
+    from wagtail.models import ReferenceIndex
+
+    if image is not None and not ReferenceIndex.get_references_to(image).exists():
+        image.delete()

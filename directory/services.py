@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comptoir.uploads import photo_reencode
+from comptoir.uploads import photo_image_create, photo_image_discard
 from network.models import Member, Role
 
 from . import permissions, selectors, tasks
@@ -33,17 +33,6 @@ class DirectoryError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _image_from_upload(upload: UploadedFile, *, title: str):
-    """Photos become Wagtail images, so pages show resized renditions, not the original."""
-    from wagtail.images import get_image_model
-    from wagtail.models import Collection
-
-    image = get_image_model()(title=title[:255], collection=Collection.get_first_root_node())
-    image.file = photo_reencode(upload)
-    image.save()
-    return image
 
 
 def _assign(obj: Any, fields: Mapping[str, Any]) -> None:
@@ -84,12 +73,11 @@ def cafe_save(
     cafe.save()
     _set_tags(cafe.services, services)
     _set_tags(cafe.tags, tags)
-    if photo is not None:
-        cafe.photo = _image_from_upload(photo, title=cafe.name)
+    if photo is not None or (remove_photo and cafe.photo_id):
+        previous = cafe.photo
+        cafe.photo = photo_image_create(photo, title=cafe.name) if photo is not None else None
         cafe.save(update_fields=["photo"])
-    elif remove_photo and cafe.photo_id:
-        cafe.photo = None
-        cafe.save(update_fields=["photo"])
+        photo_image_discard(previous)
     if managers is not None and permissions.is_staff(actor):
         cafe.managers.set(managers)
     if actor.role == Role.MANAGER and not cafe.managers.filter(pk=actor.pk).exists():

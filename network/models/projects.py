@@ -45,7 +45,15 @@ class Project(models.Model):
         _("stage"), max_length=20, choices=ProjectStage.choices, default=ProjectStage.COLLECTING
     )
     ideas_deadline = models.DateField(_("deadline for ideas"), null=True, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="projects/%Y/%m/", blank=True)
+    # A Wagtail image, so pages show a rendition sized for them, as for a café's photo.
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     photo_alt = models.CharField(_("description of the photo"), max_length=200, blank=True)
     # The private discussion channel of the project (manager, residents, coach, staff).
     channel = models.OneToOneField(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comptoir.uploads import photo_reencode
+from comptoir.uploads import photo_image_create, photo_image_discard
 
 from ..models import (
     Channel,
@@ -120,7 +120,7 @@ def project_create(
         created_by=actor,
     )
     if photo:
-        project.photo = photo_reencode(photo)
+        project.photo = photo_image_create(photo, title=title)
     _clean_project(project)
     project.save()
     channel = _project_channel_ensure(project, actor)
@@ -153,12 +153,15 @@ def project_update(
     project.stage = stage
     project.ideas_deadline = ideas_deadline
     project.photo_alt = photo_alt.strip()
+    previous_photo = project.photo
     if remove_photo:
-        project.photo = ""
+        project.photo = None
     if photo:
-        project.photo = photo_reencode(photo)
+        project.photo = photo_image_create(photo, title=title)
     _clean_project(project)
     project.save()
+    if project.photo_id != getattr(previous_photo, "pk", None):
+        photo_image_discard(previous_photo)
     channel = _project_channel_ensure(project, actor)
     name = _channel_name(project)[:120]
     if channel.name != name:

@@ -1,6 +1,7 @@
 """Photos members upload: read by their content, bounded, re-encoded without their metadata."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -91,22 +92,76 @@ def test_an_accepted_photo_passes():
 
 
 @pytest.mark.django_db
-def test_a_project_photo_is_stored_without_its_metadata(
+def test_a_project_photo_is_kept_without_its_metadata_and_shown_resized(
     client_for, manager, cafe, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    response = client_for(manager).post(
+    client = client_for(manager)
+    response = client.post(
         reverse("projects:create", args=[cafe.pk]),
         {
             "title": "Terrasse",
             "description": "Une terrasse pour l'été.",
             "stage": "collecting",
-            "photo_upload": _upload(_photo(gps=True), "IMG_2041 Chez Paul.JPG"),
+            "photo_upload": _upload(_photo(size=(3000, 2000), gps=True), "IMG_2041 Chez Paul.JPG"),
             "photo_alt": "La place du village",
         },
     )
 
     assert response.status_code == 302
     project = Project.objects.get(title="Terrasse")
-    assert project.photo.name.startswith("projects/") and "img_2041-chez-paul" in project.photo.name
-    assert not Image.open(project.photo.path).getexif()
+    assert "img_2041-chez-paul" in project.photo.file.name
+    assert not Image.open(project.photo.file.path).getexif()
+    page = client.get(project.get_absolute_url()).content.decode()
+    tag = re.search(r'<img[^>]*class="project-photo"[^>]*>', page).group(0)
+    src = re.search(r'src="([^"]+)"', tag).group(1)
+    assert 'alt="La place du village"' in tag
+    assert src.startswith("/media/images/")  # a rendition, not the original
+    assert Image.open(io.BytesIO(b"".join(client.get(src).streaming_content))).size == (800, 533)
+
+
+@pytest.mark.django_db
+def test_a_replaced_or_removed_photo_is_deleted_with_its_file(
+    manager, cafe, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from wagtail.images import get_image_model
+
+    from directory.services import cafe_save
+
+    settings.MEDIA_ROOT = tmp_path
+    images = get_image_model().objects
+    cafe = cafe_save(actor=manager, cafe=cafe, fields={}, photo=_upload(_photo()))
+    first = cafe.photo
+    first_file = tmp_path / first.file.name
+    assert first_file.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cafe = cafe_save(actor=manager, cafe=cafe, fields={}, photo=_upload(_photo("PNG"), "b.png"))
+    assert not images.filter(pk=first.pk).exists() and not first_file.exists()
+    second_file = tmp_path / cafe.photo.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cafe = cafe_save(actor=manager, cafe=cafe, fields={}, remove_photo=True)
+    assert cafe.photo is None and not images.exists() and not second_file.exists()
+
+
+@pytest.mark.django_db
+def test_a_photo_staff_have_used_in_a_page_is_kept_when_the_cafe_drops_it(
+    manager, cafe, settings, tmp_path, home_page
+):
+    from wagtail.images import get_image_model
+
+    from comptoir.models import StandardPage
+    from directory.services import cafe_save
+
+    settings.MEDIA_ROOT = tmp_path
+    cafe = cafe_save(actor=manager, cafe=cafe, fields={}, photo=_upload(_photo()))
+    page = StandardPage.objects.get(slug="mentions-legales")
+    embed = f'<p><embed embedtype="image" id="{cafe.photo_id}" format="fullwidth" alt=""/></p>'
+    page.body = [("paragraph", embed)]
+    page.save_revision().publish()
+
+    cafe = cafe_save(actor=manager, cafe=cafe, fields={}, remove_photo=True)
+
+    assert cafe.photo is None
+    assert get_image_model().objects.count() == 1

@@ -45,7 +45,7 @@ def test_the_manager_opens_a_project_with_a_photo(client_for, manager, cafe, set
         follow=True,
     )
     project = Project.objects.get(title="Soirée réparation")
-    assert project.photo.name.endswith(".png")
+    assert project.photo.file.name.endswith(".png")
     assert project.channel is not None
     body = response.content.decode()
     assert "Le projet est ouvert." in body
