@@ -55,8 +55,11 @@ class PhotoField(forms.ImageField):
         return photo
 
 
-def photo_reencode(upload: UploadedFile) -> ContentFile:
-    """The photo's pixels in a new file of the same format, upright, without metadata.
+def photo_reencode(
+    upload: UploadedFile, *, max_side: int | None = MAX_PHOTO_SIDE, quality: int = 85
+) -> ContentFile:
+    """The photo's pixels in a new file of the same format, upright, without metadata; brought
+    down to ``max_side`` pixels on its longest side (None keeps its size, for a poster to print).
 
     Raises ValueError when the bytes are not a photo in an accepted format (a form's PhotoField
     has normally refused it already).
@@ -70,14 +73,15 @@ def photo_reencode(upload: UploadedFile) -> ContentFile:
             raise ValueError("too many pixels")
         # Phones store the orientation apart from the pixels; apply it before EXIF is dropped.
         image = ImageOps.exif_transpose(original)
-        image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+        if max_side:
+            image.thumbnail((max_side, max_side))
         if image_format == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
             image = image.convert("RGBA")
         output = io.BytesIO()
-        options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True}}
-        image.save(output, format=image_format, **options.get(image_format, {"quality": 85}))
+        options = {"JPEG": {"quality": quality, "optimize": True}, "PNG": {"optimize": True}}
+        image.save(output, format=image_format, **options.get(image_format, {"quality": quality}))
     stem = slugify(PurePath(upload.name or "").stem)[:40] or "photo"
     name = f"{stem}-{uuid.uuid4().hex[:8]}.{PHOTO_FORMATS[image_format]}"
     return ContentFile(output.getvalue(), name=name)

@@ -113,7 +113,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         raise mismatch
     if family in ("odf", "ooxml"):
         _check_archive(upload, family, extension, mismatch)
-    if family == "image" and (kind is None or kind.extension not in ("png", "jpg")):
+    if family == "image" and (kind is None or kind.extension != extension.replace("jpeg", "jpg")):
         raise mismatch
     if family == "text" and b"\x00" in head:
         raise mismatch

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -10,9 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from PIL import Image
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 from wagtail.search.index import insert_or_update_object
 
+from comptoir.uploads import photo_reencode
 from network.models import Member
 
 from .files import check_upload, extract_text
@@ -155,6 +157,16 @@ def resource_create(
 
 def _read_checked(upload: UploadedFile) -> tuple[bytes, str, str]:
     checked = check_upload(upload)
+    if checked.family == "image":
+        # Only the pixels are kept (no EXIF position, nothing appended), at full size: a poster
+        # must still print well.
+        try:
+            data = photo_reencode(upload, max_side=None, quality=92).read()
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
+            raise ValidationError(
+                _("This image cannot be read: send it again as PNG or JPEG."), code="image"
+            ) from error
+        return data, checked.family, checked.content_type
     upload.seek(0)
     data = upload.read()
     return data, checked.family, checked.content_type

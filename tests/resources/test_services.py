@@ -218,3 +218,51 @@ def test_a_refused_file_refuses_the_whole_contribution(category, manager):
             uploads=[upload("outil.pdf", b"MZ\x90\x00 not a pdf")],
         )
     assert not ResourcePage.objects.filter(title="Outil").exists()
+
+
+def _poster(fmt: str, *, gps: bool) -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    if gps:
+        exif[0x8825] = {1: "N", 2: (45.0, 12.0, 3.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2100), (20, 80, 40)).save(buffer, format=fmt, exif=exif.tobytes())
+    return buffer.getvalue() + b"<!-- appended -->"
+
+
+def test_an_image_resource_is_kept_at_full_size_without_its_metadata(
+    resource_factory, staff_member, settings, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    settings.RESOURCES_PRIVATE_ROOT = tmp_path
+    page = resource_factory(title="Affiche de la fête du village")
+    file = resource_file_add(
+        actor=staff_member,
+        page=page,
+        title="Affiche",
+        upload=upload("affiche.jpg", _poster("JPEG", gps=True)),
+    )
+
+    version = file.versions.get()
+    with version.blob.open("rb") as stored:
+        data = stored.read()
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (3000, 2100)  # a poster keeps the resolution it prints at
+    assert not image.getexif() and b"appended" not in data
+    assert version.size == len(data)
+
+
+def test_an_image_whose_content_is_another_format_than_its_name_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from resources.files import check_upload
+
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("affiche.jpg", _poster("PNG", gps=False)))
+    assert error.value.code == "mismatch"
