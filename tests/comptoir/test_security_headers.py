@@ -55,3 +55,55 @@ def test_wagtail_admin_gets_a_policy_relaxed_for_inline_code_only(client_for, st
     assert policy["frame-ancestors"] == ["'self'"]
     assert "nonce-" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "name", "data", "accepted"),
+    [
+        ("/cms/documents/add/", "page.html", b"<script>alert(1)</script>", ("a.pdf", b"%PDF-1.4")),
+        (
+            "/cms/images/add/",
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            ("logo.png", _png()),
+        ),
+    ],
+)
+def test_staff_cannot_upload_a_file_a_browser_would_run(
+    client_for, staff_member, path, name, data, accepted, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(staff_member)
+    collection = Collection.get_first_root_node().pk
+
+    def send(filename, content):
+        return client.post(
+            path,
+            {
+                "title": "Essai",
+                "file": SimpleUploadedFile(filename, content),
+                "collection": collection,
+            },
+        )
+
+    assert send(name, data).status_code == 200  # the form again, with its error
+    assert not get_document_model().objects.exists() and not get_image_model().objects.exists()
+    # The same form takes an accepted kind of file.
+    assert send(*accepted).status_code == 302
+    assert get_document_model().objects.count() + get_image_model().objects.count() == 1
