@@ -266,24 +266,14 @@ def project_summary(request: HttpRequest, project_id: int) -> HttpResponse:
 def idea_create(request: HttpRequest, project_id: int) -> HttpResponse:
     member = request.user
     project = get_project_or_404(member, project_id)
-    form = IdeaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            idea = idea_post(
-                author=member,
-                project=project,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-            )
-        except IdeaError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Thank you: your idea is posted."))
-            return redirect(idea)
-    return render(
+    return _idea_form_page(
         request,
-        "network/projects/idea_form.html",
-        {"form": form, "project": project, "on_behalf": False, "closed": not project.accepts_ideas},
+        project,
+        IdeaForm(request.POST or None),
+        save=lambda data: idea_post(
+            author=member, project=project, title=data["title"], body=data["body"]
+        ),
+        done=_("Thank you: your idea is posted."),
     )
 
 
@@ -291,25 +281,42 @@ def idea_create(request: HttpRequest, project_id: int) -> HttpResponse:
 def idea_create_on_behalf(request: HttpRequest, project_id: int) -> HttpResponse:
     member = request.user
     project = get_project_or_404(member, project_id, manage=True)
-    form = IdeaOnBehalfForm(request.POST or None)
+    return _idea_form_page(
+        request,
+        project,
+        IdeaOnBehalfForm(request.POST or None),
+        save=lambda data: idea_enter_on_behalf(
+            actor=member,
+            project=project,
+            title=data["title"],
+            body=data["body"],
+            resident_name=data["resident_name"],
+        ),
+        done=_("The idea is entered on behalf of the resident."),
+        on_behalf=True,
+    )
+
+
+def _idea_form_page(
+    request: HttpRequest, project, form, *, save, done: str, on_behalf: bool = False
+) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
-            idea = idea_enter_on_behalf(
-                actor=member,
-                project=project,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                resident_name=form.cleaned_data["resident_name"],
-            )
+            idea = save(form.cleaned_data)
         except IdeaError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The idea is entered on behalf of the resident."))
+            messages.success(request, done)
             return redirect(idea)
     return render(
         request,
         "network/projects/idea_form.html",
-        {"form": form, "project": project, "on_behalf": True, "closed": not project.accepts_ideas},
+        {
+            "form": form,
+            "project": project,
+            "on_behalf": on_behalf,
+            "closed": not project.accepts_ideas,
+        },
     )
 
 
