@@ -78,6 +78,10 @@ RESIDENT_VIEW_NAMES = frozenset(
         "network:message_report",
         "network:search",
         "network:notification_settings",
+        # Their own data: download it, erase their account.
+        "privacy:my_data",
+        "privacy:download",
+        "privacy:erase",
     }
 )
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("adhesion/", views.membership_status, name="membership_status"),
     path("espace/", views.members_home, name="members_home"),
+    path("espace/mes-donnees/", include("network.privacy_urls")),
     path("annuaire/", include("directory.urls")),
     path("formations/", include("events.urls")),
     path("reseau/", include("network.urls")),

@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_views
 from .permissions import can_review_members
+from .views import privacy
 
 admin_urlpatterns = [
     path("", admin_views.pending_members, name="pending_members"),
@@ -13,9 +14,21 @@ admin_urlpatterns = [
 ]
 
 
+privacy_admin_urlpatterns = [
+    path("", privacy.staff_member_list, name="members"),
+    path("<int:member_id>/archive/", privacy.staff_member_download, name="download"),
+    path("<int:member_id>/effacer/", privacy.staff_member_erase, name="erase"),
+]
+
+
 @hooks.register("register_admin_urls")
 def register_membership_review_urls():
     return [path("adhesions/", include((admin_urlpatterns, "network_admin")))]
+
+
+@hooks.register("register_admin_urls")
+def register_privacy_urls():
+    return [path("donnees-membres/", include((privacy_admin_urlpatterns, "privacy_admin")))]
 
 
 class MembershipRequestsMenuItem(MenuItem):
@@ -30,4 +43,14 @@ def register_membership_requests_menu_item():
         reverse("network_admin:pending_members"),
         icon_name="user",
         order=150,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_privacy_menu_item():
+    return MembershipRequestsMenuItem(
+        _("Members' data"),
+        reverse("privacy_admin:members"),
+        icon_name="lock",
+        order=151,
     )

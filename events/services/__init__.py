@@ -5,6 +5,7 @@ from .registrations import (
     RegistrationError,
     registration_cancel,
     registration_create,
+    registrations_cancel_upcoming,
 )
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "RegistrationError",
     "registration_cancel",
     "registration_create",
+    "registrations_cancel_upcoming",
 ]

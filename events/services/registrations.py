@@ -130,3 +130,26 @@ def registration_cancel(*, registration: Registration, actor: Member) -> list[Re
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
     return _promote_waiting(session)
+
+
+def registrations_cancel_upcoming(*, member: Member) -> list[Registration]:
+    """Cancel the member's registrations (and waiting-list places) for the sessions still to
+    come, whatever their deadline, when their account is erased; returns the registrations
+    promoted in their place (told by e-mail after commit). Sessions already started keep the
+    registration as an attendance record.
+
+    Call inside the caller's transaction (the erasure's): each session row is locked, in id
+    order, before its waiting list moves on."""
+    now = timezone.now()
+    live = Registration.objects.filter(member=member, session__starts_at__gt=now).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    promoted: list[Registration] = []
+    for session_id in sorted(set(live.values_list("session_id", flat=True))):
+        session = TrainingSession.objects.select_for_update().get(pk=session_id)
+        freed = live.filter(session=session).update(
+            status=RegistrationStatus.CANCELLED, cancelled_at=now
+        )
+        if freed and session.status == SessionStatus.OPEN:
+            promoted += _promote_waiting(session)
+    return promoted

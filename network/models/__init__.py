@@ -9,6 +9,7 @@ from .channels import (
     MessageReport,
 )
 from .members import (
+    FORMER_MEMBER_LABEL,
     SELF_SIGNUP_ROLES,
     DigestFrequency,
     Member,
@@ -16,6 +17,7 @@ from .members import (
     MembershipStatus,
     Role,
 )
+from .privacy import MemberErasure
 from .projects import (
     Idea,
     IdeaComment,
@@ -28,12 +30,14 @@ from .projects import (
 )
 
 __all__ = [
+    "FORMER_MEMBER_LABEL",
     "SELF_SIGNUP_ROLES",
     "Channel",
     "ChannelKind",
     "ChannelMembership",
     "DigestFrequency",
     "Member",
+    "MemberErasure",
     "MemberManager",
     "MembershipStatus",
     "Mention",

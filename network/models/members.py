@@ -32,6 +32,10 @@ class DigestFrequency(models.TextChoices):
     DAILY = "daily", _("A daily summary")
 
 
+# How an erased account is shown wherever its name would be.
+FORMER_MEMBER_LABEL = _("Former member")
+
+
 class MemberManager(BaseUserManager["Member"]):
     use_in_migrations = True
 
@@ -118,6 +122,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
         help_text=_("Given to programme staff when their account is approved."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the account was erased (by the member or by staff on request): the row stays, as
+    # a "former member" tombstone, so that what others depend on keeps its author.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = MemberManager()
 
@@ -145,10 +152,18 @@ class Member(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(FORMER_MEMBER_LABEL)
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self) -> str:
+        if self.erased_at is not None:
+            return str(FORMER_MEMBER_LABEL)
         return self.first_name or self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_approved(self) -> bool:

@@ -161,6 +161,10 @@ def message_hide(request: HttpRequest, message_id: int) -> HttpResponse:
     member = request.user
     _check_can_moderate(member)
     message = _message_or_404(message_id)
+    if not can_read_channel(member, message.channel) and not message.reports.exists():
+        # A direct conversation is its two members' only: staff see one of its messages when
+        # a member reported it (in the reports list too), not by its number.
+        raise Http404
     can_hide = can_hide_message(member, message)
     form = MessageHideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and can_hide and message.hidden_at is None and form.is_valid():

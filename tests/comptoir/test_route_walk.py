@@ -162,6 +162,9 @@ RESIDENT_ROUTES = {
     "network:message_report",
     "network:search",
     "network:notification_settings",
+    "privacy:my_data",
+    "privacy:download",
+    "privacy:erase",
 }
 MEMBERS = ("manager", "supplier", "professional", "trainer")
 RESIDENTS = ("resident of café A", "resident of café B")

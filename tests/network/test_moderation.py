@@ -387,3 +387,25 @@ def test_an_unknown_or_missing_choice_is_refused_in_french(data, client_for, rea
     assert response.status_code == 200
     assert "Choisissez l'une des options." in page(response)
     assert Member.objects.get(pk=reader.pk).digest_frequency == "daily"
+
+
+@pytest.mark.django_db
+def test_staff_cannot_read_an_unreported_direct_message_through_the_hide_page(
+    client_for, member_factory, staff_member
+):
+    alice = member_factory(first_name="Alice")
+    bob = member_factory(first_name="Bob")
+    conversation = direct_conversation_open(member=alice, other=bob)
+    secret = post(bob, conversation, "Rendez-vous chez le notaire mardi.")
+    staff = client_for(staff_member)
+
+    response = staff.get(hide_url(secret))
+    assert response.status_code == 404
+    assert "notaire" not in page(response)
+    assert staff.post(hide_url(secret), {"reason": "Curiosité"}).status_code == 404
+
+    # Once a member of the conversation reports it, staff see the message they were shown.
+    client_for(alice).post(report_url(secret), {"reason": "Harcèlement"})
+    response = staff.get(hide_url(secret))
+    assert response.status_code == 200
+    assert "notaire" in page(response)
