@@ -21,14 +21,14 @@ def test_a_project_photo_uploaded_before_becomes_a_wagtail_image(project, settin
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "projects/2026/11").mkdir(parents=True)
     Image.new("RGB", (64, 48), "orange").save(tmp_path / "projects/2026/11/four.png")
-    _migrate(("network", "0004_projects"))
+    _migrate(("network", "0005_member_erasure"))
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE network_project SET photo = %s WHERE id = %s",
             ["projects/2026/11/four.png", project.pk],
         )
 
-    _migrate(("network", "0005_project_photo_as_wagtail_image"))
+    _migrate(("network", "0006_project_photo_as_wagtail_image"))
 
     photo = Project.objects.select_related("photo").get(pk=project.pk).photo
     assert photo.file.name == "projects/2026/11/four.png"

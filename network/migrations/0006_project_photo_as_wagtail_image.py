@@ -37,7 +37,7 @@ def images_to_photos(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("network", "0004_projects"),
+        ("network", "0005_member_erasure"),
         ("wagtailimages", "0027_image_description"),
         ("wagtailcore", "0001_initial"),
     ]
