@@ -159,10 +159,3 @@ class ResidentSignupForm(SignupForm):
                 )
             },
         )
-
-
-class AccountDeleteForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=_("I understand that my account is deleted for good."),
-        error_messages={"required": _("Tick the box to confirm.")},
-    )

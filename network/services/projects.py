@@ -278,12 +278,3 @@ def resident_leave(*, member: Member) -> Member:
         raise ProjectError(_("You are not a resident of a café."))
     _resident_detach(member)
     return member
-
-
-@transaction.atomic
-def resident_account_delete(*, member: Member) -> None:
-    """A resident deletes their account: their supports go, their ideas and comments stay
-    without their name (the café's discussions keep their sense)."""
-    if member.role != Role.RESIDENT:
-        raise ProjectError(_("Only residents delete their account themselves."))
-    Member.objects.filter(pk=member.pk).delete()

@@ -8,7 +8,6 @@ import segno
 from allauth.account import app_settings as allauth_settings
 from allauth.account.utils import complete_signup
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,6 @@ from directory.models import Cafe
 
 from ..models import IdeaComment, Member, ResidentInvitation, Role
 from ..project_forms import (
-    AccountDeleteForm,
     AnswerForm,
     CommentForm,
     IdeaFilterForm,
@@ -79,7 +77,6 @@ from ..services.projects import (
     invitation_revoke,
     project_create,
     project_update,
-    resident_account_delete,
     resident_join,
     resident_leave,
     resident_remove,
@@ -689,10 +686,11 @@ def invitation_join(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def resident_account(request: HttpRequest) -> HttpResponse:
+    """A resident's account: leave the café's projects here; download their data or erase
+    their account on the members' data pages, as every member does."""
     member = request.user
     if not is_resident(member):
         raise Http404
-    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and request.POST.get("action") == "leave":
         try:
             resident_leave(member=member)
@@ -701,13 +699,4 @@ def resident_account(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("You have left the café's projects."))
         return redirect("projects:account")
-    if request.method == "POST" and form.is_valid():
-        resident_account_delete(member=member)
-        logout(request)
-        messages.success(request, _("Your account is deleted. Thank you for your ideas."))
-        return redirect("/")
-    return render(
-        request,
-        "network/projects/account.html",
-        {"form": form, "cafe": member.resident_cafe},
-    )
+    return render(request, "network/projects/account.html", {"cafe": member.resident_cafe})

@@ -6,13 +6,12 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from network.models import ChannelKind, ChannelMembership, Member, ProjectStage, Role
+from network.models import ChannelKind, ChannelMembership, ProjectStage, Role
 from network.services.projects import (
     ProjectError,
     invitation_check,
     invitation_revoke,
     project_update,
-    resident_account_delete,
     resident_join,
     resident_leave,
     resident_remove,
@@ -122,19 +121,11 @@ def test_another_manager_cannot_remove_the_resident(village_resident, other_mana
     assert village_resident.resident_cafe_id is not None
 
 
-def test_a_resident_leaves_then_deletes_their_account(village_resident, project):
+def test_a_resident_leaves_the_cafe(village_resident, project):
     resident_leave(member=village_resident)
     village_resident.refresh_from_db()
     assert village_resident.resident_cafe_id is None
     assert village_resident.pk not in _channel_member_ids(project)
-    resident_account_delete(member=village_resident)
-    assert not Member.objects.filter(pk=village_resident.pk).exists()
-
-
-def test_only_residents_delete_their_account_here(manager):
-    with pytest.raises(ProjectError):
-        resident_account_delete(member=manager)
-    assert Member.objects.filter(pk=manager.pk).exists()
 
 
 def test_the_database_refuses_an_unknown_stage(project):
