@@ -29,9 +29,13 @@ class Access(Enum):
 PUBLIC_URL_NAMES = frozenset(
     {
         "health",
-        "calendar_feed",
+        # A personal calendar address: its secret token is the credential.
+        "events:calendar_feed",
         "set_language",
         "wagtail_serve",
+        # The password form of a page staff protected with a password: the password is the
+        # credential (a members-only page is closed by its own flag before it is asked).
+        "wagtailcore_authenticate_with_password",
         "account_login",
         "account_logout",
         "account_signup",
@@ -43,7 +47,7 @@ PUBLIC_URL_NAMES = frozenset(
         "account_reset_password_from_key",
         "account_reset_password_from_key_done",
         # A café's invitation to its residents: its secret token is the credential.
-        "invitation_join",
+        "projects:invitation_join",
     }
 )
 
@@ -56,6 +60,10 @@ SIGNED_IN_URL_NAMES = frozenset(
         "account_set_password",
         "account_email",
         "account_reauthenticate",
+        # Their own data (GDPR): whatever the request's outcome, it is theirs to take or erase.
+        "privacy:my_data",
+        "privacy:download",
+        "privacy:erase",
     }
 )
 
@@ -78,10 +86,6 @@ RESIDENT_VIEW_NAMES = frozenset(
         "network:message_report",
         "network:search",
         "network:notification_settings",
-        # Their own data: download it, erase their account.
-        "privacy:my_data",
-        "privacy:download",
-        "privacy:erase",
     }
 )
 
@@ -110,7 +114,8 @@ def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
 
 def route_access(request: HttpRequest, view_func: Callable[..., Any]) -> Access:
     match = request.resolver_match
-    url_name = match.url_name if match else None
+    # The full name, namespace included: another app's route of the same name stays closed.
+    url_name = match.view_name if match else None
     if any(request.path_info.startswith(prefix) for prefix in STAFF_PATH_PREFIXES):
         return Access.STAFF
     if url_name in PUBLIC_URL_NAMES:

@@ -259,3 +259,27 @@ def test_the_legal_notice_states_how_long_traces_are_kept(client, home_page, set
     # The notice says sessions expire after two weeks: keep the setting and the text together.
     assert "deux semaines" in page and settings.SESSION_COOKIE_AGE == 14 * 24 * 3600
     assert "Mes données" in page
+
+
+@pytest.mark.django_db
+def test_a_visitor_unlocks_a_page_staff_protected_with_a_password(client, home_page):
+    import re
+
+    from wagtail.models import PageViewRestriction
+
+    from comptoir.models import StandardPage
+
+    page = home_page.add_child(
+        instance=StandardPage(title="Programme de la fête", slug="fete", intro="Rendez-vous à 18 h")
+    )
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="guinguette"
+    )
+    form_page = client.get("/fete/").content.decode()
+    assert "Rendez-vous à 18 h" not in form_page
+    action = re.search(r'<form[^>]*action="([^"]+)"', form_page).group(1)
+
+    response = client.post(action, {"password": "guinguette", "return_url": "/fete/"})
+
+    assert response.status_code == 302
+    assert "Rendez-vous à 18 h" in client.get("/fete/").content.decode()

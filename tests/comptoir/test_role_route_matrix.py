@@ -399,9 +399,9 @@ RULES: dict[str, Rule] = {
     "membership_status": signed_in(),
     "members_home": members(APPROVED),
     # Each member's own data (GDPR): theirs to read, download and erase.
-    "privacy:my_data": members(APPROVED),
-    "privacy:download": members(APPROVED),
-    "privacy:erase": members(APPROVED),
+    "privacy:my_data": signed_in(),
+    "privacy:download": signed_in(),
+    "privacy:erase": signed_in(),
     "media[upload]": members(APPROVED),
     # --- Directory: the professional network's who's who (residents are kept out) ----------------
     "directory:search": members(NETWORK, e403=RESIDENTS),
@@ -656,7 +656,8 @@ RULES.update(
         "wagtail_serve[draft resource]": public(404),
         "wagtaildocs_serve": members(NETWORK, e403=RESIDENTS),
         "wagtaildocs_authenticate_with_password": members(NETWORK, e403=RESIDENTS),
-        "wagtailcore_authenticate_with_password": members(NETWORK, e403=RESIDENTS),
+        # Anybody may type the password of a protected page (the password is the credential).
+        "wagtailcore_authenticate_with_password": public(),
         "wagtailcore_login": members(NETWORK, e403=RESIDENTS),
     }
 )
