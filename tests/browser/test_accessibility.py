@@ -89,6 +89,7 @@ NOT_PAGES = {
     "projects:idea_support_withdraw": "POST (a button)",
     "projects:invitation_create": "POST (a button)",
     "projects:invitation_revoke": "POST (a button)",
+    "privacy:download": "a zip file (the member's data)",
     "resources:bookmark": "POST (a button)",
     "resources:vote": "POST (a button)",
     "resources:file_delete": "POST (a button)",
@@ -97,7 +98,7 @@ NOT_PAGES = {
     "resources:draft_detail": "a draft's page, linked from Wagtail's editor (none in the demo)",
     "resources:contribution_edit": "a contribution sent back for changes (none in the demo)",
 }
-OWN_NAMESPACES = ("directory", "events", "network", "projects", "resources", "programme")
+OWN_NAMESPACES = ("directory", "events", "network", "projects", "resources", "programme", "privacy")
 OWN_ROUTES = {"members_home"}
 
 
