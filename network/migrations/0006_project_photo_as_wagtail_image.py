@@ -12,6 +12,8 @@ def photos_to_images(apps, schema_editor):
     Image = apps.get_model("wagtailimages", "Image")
     Collection = apps.get_model("wagtailcore", "Collection")
     root = Collection.objects.filter(depth=1).first()
+    if root is None:  # as Wagtail's own migration creates it
+        root = Collection.objects.create(name="Root", path="0001", depth=1, numchild=0)
     for project in Project.objects.exclude(old_photo="").exclude(old_photo__isnull=True):
         try:
             project.old_photo.open()
