@@ -3,6 +3,7 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.uploads import PhotoField
@@ -113,8 +114,10 @@ class DirectorySearchForm(forms.Form):
 
 
 def split_names(value: str) -> list[str]:
-    """Tags typed as "épicerie, pain, relais poste"."""
-    return [name.strip()[:100] for name in value.split(",") if name.strip()]
+    """Tags typed as "épicerie, pain, relais poste". A name without a letter or a digit (only
+    punctuation or emoji) is left out: a tag needs a slug, made of those."""
+    names = (name.strip()[:100].strip() for name in value.split(","))
+    return [name for name in names if slugify(name, allow_unicode=True)]
 
 
 class NamesField(forms.CharField):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.forms import ModelMultipleChoiceField, validate_year_in_range
 from directory.forms import CommuneField, NamesField
 from directory.permissions import is_staff
 from network.models import Member
@@ -50,7 +51,7 @@ class TrainingForm(forms.ModelForm):
     trainers. The service sets the tags and the trainers."""
 
     tags_text = NamesField(label=_("Themes (tags)"))
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = ModelMultipleChoiceField(
         label=_("Trainers"),
         queryset=Member.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -100,6 +101,7 @@ def _datetime_field(label, **kwargs) -> forms.DateTimeField:
         label=label,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_year_in_range],
         **kwargs,
     )
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.forms import ModelMultipleChoiceField
 from directory.forms import CommuneField
 from directory.models import Commune, Region
 from network.models import Member
@@ -334,13 +335,13 @@ class ActionForm(forms.Form):
     )
     due_on = _date_field(_("Due date"))
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
-    training_sessions = forms.ModelMultipleChoiceField(
+    training_sessions = ModelMultipleChoiceField(
         label=_("Recommended training sessions"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    resources = forms.ModelMultipleChoiceField(
+    resources = ModelMultipleChoiceField(
         label=_("Resources of the library"),
         queryset=None,
         required=False,

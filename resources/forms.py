@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.forms import ModelChoiceField
+
 from .files import check_upload, max_upload_size
 from .models import ResourceCategoryPage, ResourceType
 from .selectors import category_list, tag_list_in_use
@@ -14,7 +16,7 @@ MAX_FILES = 5
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search the library"), max_length=200, required=False)
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Category"),
         queryset=ResourceCategoryPage.objects.none(),
         required=False,
@@ -95,9 +97,7 @@ class ContributionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the tool is for and who it helps, in a few lines."),
     )
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=ResourceCategoryPage.objects.none()
-    )
+    category = ModelChoiceField(label=_("Category"), queryset=ResourceCategoryPage.objects.none())
     resource_type = forms.ChoiceField(label=_("Type"), choices=ResourceType.choices)
     files = MultipleUploadField(label=_("Files"), required=False)
 

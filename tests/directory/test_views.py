@@ -426,3 +426,20 @@ def test_staff_edit_a_managers_profile_and_others_cannot(
     profile.refresh_from_db()
     assert profile.can_share == "Marchés de producteurs"
     assert other.status_code == 403
+
+
+@pytest.mark.django_db
+def test_tags_without_a_letter_or_digit_are_left_out(client_for, manager):
+    """A tag made of emoji or punctuation only would be stored with an empty slug (found by
+    tests/comptoir/test_form_fuzz.py)."""
+    from taggit.models import Tag
+
+    response = client_for(manager).post(
+        "/annuaire/mon-profil/gerant/",
+        {"can_share": "Des conseils", "tags_text": "🙂, ..., épicerie, 👍🏽 !"},
+    )
+
+    assert response.status_code == 302
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["épicerie"]
+    for tag in Tag.objects.all():
+        tag.full_clean()

@@ -614,3 +614,41 @@ def test_changing_only_the_capacity_mails_nobody(
 
     assert TrainingSession.objects.get(pk=session.pk).capacity == 4
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_trainer_id_too_big_for_the_database_is_an_invalid_choice(client_for, trainer):
+    """Found by tests/comptoir/test_form_fuzz.py: an id over 2**63 in the list of trainers was
+    a server error on SQLite (OverflowError)."""
+    response = client_for(trainer).post(
+        "/formations/animer/formations/nouvelle/",
+        {"title": "Tenir sa caisse", "trainers": ["99999999999999999999"]},
+    )
+
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in text(response)
+    assert not Training.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"registration_deadline": "0001-01-01T00:00"},
+        {"starts_at": "9999-12-31T20:00", "ends_at": "9999-12-31T23:59"},
+    ],
+)
+def test_a_date_out_of_the_calendar_is_refused_in_french(
+    client_for, trainer, training_of, geography, overrides
+):
+    """Found by tests/comptoir/test_form_fuzz.py: the first day of the calendar, read in the
+    site's time zone, cannot be converted to UTC: saving it was a server error."""
+    training = training_of(trainer)
+
+    response = client_for(trainer).post(
+        f"/formations/animer/formations/{training.pk}/sessions/nouvelle/", session_data(**overrides)
+    )
+
+    assert response.status_code == 200
+    assert "Saisissez une date entre 2000 et 2100." in text(response)
+    assert not TrainingSession.objects.exists()

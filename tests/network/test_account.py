@@ -84,3 +84,15 @@ def test_a_form_sent_without_its_csrf_token_gets_a_french_page(manager):
     page = response.content.decode().replace("&#x27;", "'")
     assert "Le formulaire a expiré" in page
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_account_forms_show_the_error_summary_in_french(client, manager):
+    """allauth's forms, shown again with their errors, open with the site's error summary like
+    every other form (found by tests/comptoir/test_form_fuzz.py)."""
+    response = client.post("/compte/login/", {"login": manager.email, "password": "pas-le-bon"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-summary"' in content
+    assert "Veuillez corriger les points suivants" in content

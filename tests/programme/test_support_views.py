@@ -369,3 +369,25 @@ def test_an_agreement_date_that_is_no_date_is_shown_beside_the_field(
     assert 'id="error-summary"' in page and 'aria-invalid="true"' in page
     support_file.refresh_from_db()
     assert support_file.plan_agreed_on is None
+
+
+@pytest.mark.parametrize("field", ["resources", "training_sessions"])
+def test_an_id_too_big_for_the_database_is_an_invalid_choice(
+    support_file, coach, client_for, field
+):
+    """Found by tests/comptoir/test_form_fuzz.py: an id over 2**63 in a list of choices was a
+    server error on SQLite (OverflowError)."""
+    response = client_for(coach).post(
+        reverse("programme:action_create", args=[support_file.pk]),
+        {
+            "title": "X",
+            "category": "tools",
+            "owner": coach.pk,
+            "due_on": iso(timezone.localdate()),
+            "status": "todo",
+            field: ["99999999999999999999"],
+        },
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in text(response)
+    assert not Action.objects.exists()

@@ -326,3 +326,27 @@ def test_residents_do_not_use_the_library(client_for, resident, spreadsheet):
     assert client.get(page.url).status_code == 403
     assert client.get(file.get_absolute_url()).status_code in (403, 404)
     assert 'href="/ressources/"' not in client.get("/espace/").content.decode()
+
+
+TOO_BIG_FOR_SQLITE = "99999999999999999999"  # over 2**63: SQLite's integers raise OverflowError
+
+
+def test_a_category_id_too_big_for_the_database_is_an_invalid_choice(client_for, manager, category):
+    """Found by tests/comptoir/test_form_fuzz.py: a page chosen by an id out of SQLite's range
+    was a server error, on the contribution form and on the search filters."""
+    client = client_for(manager)
+    response = client.post(
+        "/ressources/proposer/",
+        {
+            "title": "Un outil",
+            "summary": "Un résumé.",
+            "category": TOO_BIG_FOR_SQLITE,
+            "resource_type": "guide",
+        },
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in html.unescape(response.content.decode())
+    assert not Contribution.objects.exists()
+
+    search = client.get("/ressources/", {"q": "x", "category": TOO_BIG_FOR_SQLITE})
+    assert search.status_code == 200
