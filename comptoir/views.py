@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
@@ -9,7 +9,7 @@ from directory.permissions import can_review_entries, can_use_directory
 from directory.selectors import entry_list_awaiting_review, peer_list_for_manager
 from network.models import Role
 from network.permissions import can_review_members
-from network.project_permissions import is_resident
+from network.project_permissions import can_open_upload, is_resident
 from network.selectors import member_list_pending
 
 
@@ -52,5 +52,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def media(request: HttpRequest, path: str) -> HttpResponse:
-    """Uploads, for members only (the access policy has checked before this runs)."""
+    """Uploads, for members only (the access policy has checked before this runs), and a
+    project's photo for those who see the project."""
+    if not can_open_upload(request.user, path):
+        raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)

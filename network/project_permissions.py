@@ -169,3 +169,25 @@ def get_idea_or_404(member: Member, idea_id: int) -> Idea:
     if idea is None or not can_view_idea(member, idea):
         raise Http404
     return idea
+
+
+def can_open_upload(member: Member, path: str) -> bool:
+    """Whether this approved member may open the upload at ``path`` (under MEDIA_ROOT).
+
+    A project's photo (its original or any rendition of it) is for those who see the project;
+    residents open nothing else (their pages show no other upload); other uploads (cafés'
+    photos, images of the site's pages) are for every member of the network.
+    """
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    image_ids = set(image_model.objects.filter(file=path).values_list("pk", flat=True))
+    image_ids |= set(
+        image_model.get_rendition_model()
+        .objects.filter(file=path)
+        .values_list("image_id", flat=True)
+    )
+    cafe_ids = set(Project.objects.filter(photo_id__in=image_ids).values_list("cafe_id", flat=True))
+    if cafe_ids:
+        return any(can_view_cafe_projects(member, cafe_id) for cafe_id in cafe_ids)
+    return not is_resident(member)

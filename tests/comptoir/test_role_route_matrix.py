@@ -402,7 +402,8 @@ RULES: dict[str, Rule] = {
     "privacy:my_data": signed_in(),
     "privacy:download": signed_in(),
     "privacy:erase": signed_in(),
-    "media[upload]": members(APPROVED),
+    # An upload that is no project's photo: the network's (tests/comptoir/test_uploads.py).
+    "media[upload]": members(NETWORK),
     # --- Directory: the professional network's who's who (residents are kept out) ----------------
     "directory:search": members(NETWORK, e403=RESIDENTS),
     "directory:my_profile": members(rest="redirect", e403=RESIDENTS),

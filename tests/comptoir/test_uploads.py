@@ -15,6 +15,16 @@ from network.models import Project
 from ..network.projects_fixtures import *  # noqa: F403 (the fixtures)
 
 GPS_TAG = 0x8825
+
+
+@pytest.fixture(autouse=True)
+def no_rendition_from_an_earlier_test():
+    # Wagtail caches where an image's renditions are; ids come back after a rolled-back test.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 ORIENTATION_TAG = 0x0112
 
 
@@ -165,3 +175,53 @@ def test_a_photo_staff_have_used_in_a_page_is_kept_when_the_cafe_drops_it(
 
     assert cafe.photo is None
     assert get_image_model().objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_project_photo_opens_only_for_those_who_see_the_project(
+    client_for,
+    manager,
+    cafe,
+    village_resident,
+    outsider,
+    other_manager,
+    staff_member,
+    member_factory,
+    settings,
+    tmp_path,
+):
+    from directory.services import cafe_save
+    from network.models import Role
+
+    settings.MEDIA_ROOT = tmp_path
+    client_for(manager).post(
+        reverse("projects:create", args=[cafe.pk]),
+        {
+            "title": "Terrasse",
+            "description": "Une terrasse pour l'été.",
+            "stage": "collecting",
+            "photo_upload": _upload(_photo(size=(1600, 1200))),
+        },
+    )
+    project = Project.objects.get(title="Terrasse")
+    page = client_for(village_resident).get(project.get_absolute_url()).content.decode()
+    tag = re.search(r'<img[^>]*class="project-photo"[^>]*>', page).group(0)
+    photo_urls = [re.search(r'src="([^"]+)"', tag).group(1), f"/media/{project.photo.file.name}"]
+    cafe_photo = cafe_save(actor=manager, cafe=cafe, fields={}, photo=_upload(_photo())).photo
+    cafe_photo_url = f"/media/{cafe_photo.file.name}"
+
+    def status(member, url):
+        return client_for(member).get(url).status_code
+
+    for url in photo_urls:
+        # The café's people and staff see the project, so its photo.
+        assert status(village_resident, url) == 200
+        assert status(manager, url) == 200
+        assert status(staff_member, url) == 200
+        # A resident of another café, another café's manager, a supplier: not theirs.
+        assert status(outsider, url) == 404
+        assert status(other_manager, url) == 404
+        assert status(member_factory(role=Role.SUPPLIER), url) == 404
+    # Other uploads are the network's: any member but residents.
+    assert status(other_manager, cafe_photo_url) == 200
+    assert status(village_resident, cafe_photo_url) == 404
