@@ -4,6 +4,7 @@ from allauth.account.forms import SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.forms import validate_year_in_range
 from comptoir.uploads import PhotoField
 
 from .models import IdeaStatus, ProjectStage, Role
@@ -25,6 +26,7 @@ class ProjectForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Optional. After this day, no new ideas or supports."),
+        validators=[validate_year_in_range],
     )
     photo_upload = PhotoField(label=_("Photo"), required=False)
     photo_alt = forms.CharField(

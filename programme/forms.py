@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.forms import ModelMultipleChoiceField
+from comptoir.forms import ModelMultipleChoiceField, validate_year_in_range
 from directory.forms import CommuneField
 from directory.models import Commune, Region
 from network.models import Member
@@ -30,6 +30,7 @@ def _date_field(label, **kwargs) -> forms.DateField:
         label=label,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_year_in_range],
         **kwargs,
     )
 

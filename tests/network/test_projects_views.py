@@ -335,3 +335,19 @@ def test_an_answer_with_an_unknown_status_comes_back_with_the_typed_answer(
     assert 'id="error-summary"' in page and "Nous en parlons jeudi au conseil." in page
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.NEW and idea.answer == ""
+
+
+def test_a_deadline_out_of_the_calendar_is_refused_in_french(client_for, manager, cafe):
+    response = client_for(manager).post(
+        reverse("projects:create", args=[cafe.pk]),
+        {
+            "title": "Marché",
+            "description": "Des producteurs locaux.",
+            "stage": "collecting",
+            "ideas_deadline": "0001-01-01",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Saisissez une date entre 2000 et 2100." in response.content.decode()
+    assert not Project.objects.filter(title="Marché").exists()

@@ -391,3 +391,14 @@ def test_an_id_too_big_for_the_database_is_an_invalid_choice(
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in text(response)
     assert not Action.objects.exists()
+
+
+def test_a_visit_dated_out_of_the_calendar_is_refused_in_french(support_file, coach, client_for):
+    response = client_for(coach).post(
+        reverse("programme:follow_up_create", args=[support_file.pk]),
+        {"kind": "phone", "happened_on": "9999-12-31", "people": "Sophie"},
+    )
+
+    assert response.status_code == 200
+    assert "Saisissez une date entre 2000 et 2100." in text(response)
+    assert not FollowUp.objects.exists()
