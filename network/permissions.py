@@ -112,3 +112,12 @@ def can_report_message(member: Member, message: Message) -> bool:
 
 def can_hide_message(member: Member, message: Message) -> bool:
     return can_manage_channels(member) and message.channel.kind != ChannelKind.DIRECT
+
+
+def can_review_message(member: Member, message: Message) -> bool:
+    """Open a message's moderation page: staff, for a channel they read, or for a message a
+    member reported (a direct conversation is its two members' only, not readable by its
+    number)."""
+    return can_manage_channels(member) and (
+        can_read_channel(member, message.channel) or message.reports.exists()
+    )

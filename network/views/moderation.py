@@ -19,7 +19,13 @@ from ..moderation_forms import (
     MessageSearchForm,
     NotificationSettingsForm,
 )
-from ..permissions import can_hide_message, can_manage_channels, can_read_channel, can_use_channels
+from ..permissions import (
+    can_hide_message,
+    can_manage_channels,
+    can_read_channel,
+    can_review_message,
+    can_use_channels,
+)
 from ..selectors.channels import SEARCH_LIMIT
 from ..selectors.channels import message_search as search_messages
 from ..selectors.moderation import (
@@ -161,9 +167,7 @@ def message_hide(request: HttpRequest, message_id: int) -> HttpResponse:
     member = request.user
     _check_can_moderate(member)
     message = _message_or_404(message_id)
-    if not can_read_channel(member, message.channel) and not message.reports.exists():
-        # A direct conversation is its two members' only: staff see one of its messages when
-        # a member reported it (in the reports list too), not by its number.
+    if not can_review_message(member, message):
         raise Http404
     can_hide = can_hide_message(member, message)
     form = MessageHideForm(request.POST if request.method == "POST" else None)
