@@ -154,6 +154,8 @@ class Message(models.Model):
             ),
             models.CheckConstraint(condition=Q(seq__gte=1), name="message_seq_positive"),
         ]
+        # A member's messages of the last minute, counted when they post (the rate limit).
+        indexes = [models.Index(fields=["author", "created_at"], name="message_author_recent")]
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.seq}"

@@ -3,6 +3,7 @@ read marks, région channels, conversations, limits, and broadcasts only after c
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, transaction
@@ -38,17 +39,6 @@ class RecordingLayer:
         if self.fail:
             raise ConnectionError("Redis est parti")
         self.sent.append((group, event))
-
-
-@pytest.fixture(autouse=True)
-def _own_rate_counters(monkeypatch):
-    """Posting counters of this test only: rolled-back tests reuse member ids, and the
-    counters of a minute would otherwise carry over from one test to the next."""
-    import uuid
-
-    from django.core.cache.backends.locmem import LocMemCache
-
-    monkeypatch.setattr(services, "cache", LocMemCache(f"rate-{uuid.uuid4().hex}", {}))
 
 
 @pytest.fixture
@@ -228,17 +218,25 @@ def test_posting_is_limited_per_member_with_a_clear_message(member_factory, topi
 
 
 @pytest.mark.django_db
-def test_posting_goes_on_when_the_cache_is_away(member_factory, topic, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("Redis est parti")
+def test_the_posting_limit_counts_the_last_minute_only(member_factory, topic, monkeypatch):
+    start = timezone.now()
+    clock = [start]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    author = member_factory(role=Role.MANAGER)
+    for number in range(20):
+        clock[0] = start + timedelta(seconds=number)
+        message_post(author=author, channel=topic, body=f"Message {number}")
 
-    monkeypatch.setattr(services.cache, "add", broken)
-
-    message, created = message_post(
-        author=member_factory(role=Role.MANAGER), channel=topic, body="Toujours là"
+    clock[0] = start + timedelta(seconds=59)
+    assert error_of(message_post, author=author, channel=topic, body="Trop tôt").code == (
+        "rate_limited"
     )
-
-    assert created and message.seq == 1
+    clock[0] = start + timedelta(seconds=60, milliseconds=1)  # the first one is a minute old
+    message, created = message_post(author=author, channel=topic, body="Ça repart")
+    assert created and message.seq == 21
+    assert error_of(message_post, author=author, channel=topic, body="Pas deux").code == (
+        "rate_limited"
+    )
 
 
 # --- Broadcasts --------------------------------------------------------------------------------
@@ -548,9 +546,9 @@ def test_residents_have_no_direct_conversations(member_factory):
 def test_posting_costs_the_same_few_queries_however_long_the_channel(
     member_factory, private, layer, django_assert_max_num_queries, settings
 ):
-    """Posting is the busy path of a live channel (bench/chat_fanout.py): the lock, the
-    resend and membership checks are one query, then the message, the channel's number and
-    the author's read mark are written."""
+    """Posting is the busy path of a live channel (bench/chat_fanout.py): numbering takes
+    the lock and reads the resend, membership and rate checks in one statement, then the
+    message and the author's read mark are written."""
     settings.NETWORK_POST_RATE_LIMIT = (100, 60)
     alice, bruno = member_factory(), member_factory()
     channel_members_add(channel=private, members=[alice, bruno])
@@ -559,11 +557,11 @@ def test_posting_costs_the_same_few_queries_however_long_the_channel(
             author=bruno, channel=private, body=f"Message {number}", client_id=f"b{number}"
         )
 
-    with django_assert_max_num_queries(6):  # savepoint, lock, insert, 2 updates, release
+    with django_assert_max_num_queries(5):  # savepoint, number, insert, read mark, release
         message, created = message_post(
             author=alice, channel=Channel(pk=private.pk), body="Bonjour", client_id="a1"
         )
-    with django_assert_max_num_queries(4):  # a resend reads what was saved
+    with django_assert_max_num_queries(5):  # a resend gives its number back, reads the saved one
         again, created_again = message_post(
             author=alice, channel=Channel(pk=private.pk), body="Bonjour", client_id="a1"
         )

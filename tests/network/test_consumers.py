@@ -35,18 +35,6 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
 
 
-@pytest.fixture(autouse=True)
-def _own_rate_counters(monkeypatch):
-    """Posting counters of this test only (member ids may repeat from earlier tests)."""
-    import uuid
-
-    from django.core.cache.backends.locmem import LocMemCache
-
-    from network.services import channels as services
-
-    monkeypatch.setattr(services, "cache", LocMemCache(f"rate-{uuid.uuid4().hex}", {}))
-
-
 def cookie_for(member) -> str:
     client = Client()
     client.force_login(member)

@@ -61,17 +61,6 @@ def _session(*, starts_in: timedelta, capacity: int = 1) -> TrainingSession:
     )
 
 
-@pytest.fixture(autouse=True)
-def _no_posting_limit(settings):
-    # Ids come again from one test to the next: the posting limit's counters (in the cache)
-    # must not make a later test's member "post too fast".
-    from django.core.cache import cache
-
-    settings.NETWORK_POST_RATE_LIMIT = (10_000, 60)
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def world(member_factory, cafe_factory, staff_member):
     """Alixandrine, a café manager with a bit of everything, and the people around her."""
