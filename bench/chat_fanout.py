@@ -51,6 +51,7 @@ import json
 import math
 import os
 import secrets
+import signal
 import socket
 import sys
 import time
@@ -217,8 +218,14 @@ class Server:
         self.env = env
 
     async def start(self) -> None:
+        # A session of its own: stop() ends the server's worker processes with it.
         self.process = await asyncio.create_subprocess_exec(
-            *self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log
+            *self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -234,12 +241,16 @@ class Server:
         raise SystemExit(f"The server did not listen:\n{self.log_path.read_text()[-3000:]}")
 
     async def stop(self) -> None:
+        # An overloaded uvicorn may be killed before its workers stop, which would leave them
+        # running into the next part: the whole process group goes.
         self.process.terminate()
         try:
             await asyncio.wait_for(self.process.wait(), 15)
         except TimeoutError:
             self.process.kill()
             await self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.log.close()
 
     def problems(self) -> list[str]:

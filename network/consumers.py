@@ -12,7 +12,7 @@ import json
 import logging
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -59,6 +59,12 @@ BIGINT_MAX = 2**63 - 1
 # Every so often each socket checks its channels against the database (a lost last broadcast,
 # a group wiped by a Redis restart, an access withdrawn); settings may shorten it.
 RESYNC_SECONDS = 20.0
+# A broadcast that comes ahead of one not received yet waits this long for it before the
+# missing messages are read from the database: broadcasts posted through two server
+# processes may cross on their way, and a database read by every socket of a busy channel
+# at once would cost more than the wait; settings may change it.
+GAP_WAIT_SECONDS = 0.5
+EARLY_MAX = 100  # broadcasts held per channel while waiting; past this, read at once
 CLOSE_NOT_ALLOWED = 4403
 LAYER_RETRY_FIRST, LAYER_RETRY_LAST = 0.1, 2.0  # seconds between attempts to reach the layer
 
@@ -88,6 +94,15 @@ class Subscription:
     delivered: int  # the last seq sent on this socket
     may_post: bool
     typing_sent_at: float = 0.0
+    # Broadcasts that came ahead of a missing one, by seq, and the timer that gives up
+    # waiting for it.
+    early: dict[int, dict] = field(default_factory=dict)
+    gap_timer: asyncio.TimerHandle | None = None
+
+    def stop_waiting(self) -> None:
+        if self.gap_timer is not None:
+            self.gap_timer.cancel()
+            self.gap_timer = None
 
 
 # --- Frame validation ------------------------------------------------------------------------
@@ -152,10 +167,16 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         )
         self.layer_down = False
         self.layer_retry_delay = LAYER_RETRY_FIRST
-        with contextlib.suppress(StopConsumer):
-            await await_many_dispatch(
-                [receive, self._layer_receive, self._resync_timer], self.dispatch
-            )
+        self.own_events: asyncio.Queue[dict] = asyncio.Queue()  # the gap timers'
+        try:
+            with contextlib.suppress(StopConsumer):
+                await await_many_dispatch(
+                    [receive, self._layer_receive, self._resync_timer, self.own_events.get],
+                    self.dispatch,
+                )
+        finally:
+            for subscription in self.subscriptions.values():
+                subscription.stop_waiting()
 
     async def dispatch(self, message: dict) -> None:
         # channels 4.3 awaits aclose_old_connections() before every handler: a thread handoff
@@ -213,6 +234,7 @@ class ChannelConsumer(AsyncWebsocketConsumer):
 
     async def websocket_disconnect(self, message: dict) -> None:
         for subscription in self.subscriptions.values():
+            subscription.stop_waiting()
             await self._group_discard(subscription.channel.group_name)
         self.subscriptions = {}
         raise StopConsumer()
@@ -296,6 +318,8 @@ class ChannelConsumer(AsyncWebsocketConsumer):
             delivered=channel.last_seq if last_seq is None else last_seq,
             may_post=may_post,
         )
+        if channel_id in self.subscriptions:
+            self.subscriptions[channel_id].stop_waiting()
         self.subscriptions[channel_id] = subscription
         # Join first, read second: a message committed in between is both read and
         # broadcast, and the broadcast is then dropped as already sent.
@@ -320,6 +344,7 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         channel_id = _number(content, "channel", minimum=1)
         subscription = self.subscriptions.pop(channel_id, None)
         if subscription is not None:
+            subscription.stop_waiting()
             await self._group_discard(subscription.channel.group_name)
         await self._reply({"type": "unsubscribed", "channel": channel_id}, ref)
 
@@ -396,8 +421,41 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         if payload["seq"] == subscription.delivered + 1:
             await self._send_json({"type": "message", "message": payload})
             subscription.delivered = payload["seq"]
-        else:  # broadcasts were lost: send what is missing, in order, from the database
+            await self._send_early(subscription)
+        elif len(subscription.early) < EARLY_MAX:
+            # Ahead of a message not received yet: hold it until that one comes, or until
+            # the wait is over and what is missing is read from the database.
+            subscription.early[payload["seq"]] = payload
+            if subscription.gap_timer is None:
+                wait = getattr(settings, "NETWORK_GAP_WAIT_SECONDS", GAP_WAIT_SECONDS)
+                subscription.gap_timer = asyncio.get_running_loop().call_later(
+                    wait,
+                    self.own_events.put_nowait,
+                    {"type": "subscription.gap", "channel": payload["channel"]},
+                )
+        else:
             await self._catch_up_safely(subscription)
+
+    async def subscription_gap(self, event: dict) -> None:
+        """The wait for a missing broadcast is over: it was lost (the layer dropped it, Redis
+        restarted); send what is missing, in order, from the database."""
+        subscription = self.subscriptions.get(event["channel"])
+        if subscription is None:
+            return
+        subscription.gap_timer = None
+        if subscription.early:
+            await self._catch_up_safely(subscription)
+
+    async def _send_early(self, subscription: Subscription) -> None:
+        """Send the held broadcasts that now follow on, and forget those already sent."""
+        early = subscription.early
+        while (payload := early.pop(subscription.delivered + 1, None)) is not None:
+            await self._send_json({"type": "message", "message": payload})
+            subscription.delivered = payload["seq"]
+        for seq in [seq for seq in early if seq <= subscription.delivered]:
+            del early[seq]
+        if not early:
+            subscription.stop_waiting()
 
     async def chat_update(self, event: dict) -> None:
         payload = event["message"]
@@ -484,6 +542,9 @@ class ChannelConsumer(AsyncWebsocketConsumer):
 
     async def _catch_up(self, subscription: Subscription) -> None:
         """Send, in order, every message after the last one sent on this socket."""
+        # Held broadcasts are read again from the database, as they are now.
+        subscription.early.clear()
+        subscription.stop_waiting()
         while True:
             payloads = await self._payloads_after(subscription.channel, subscription.delivered)
             for payload in payloads:

@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..broadcasting import layer_group_send
 from ..models import Channel, ChannelKind, ChannelMembership, Member, Mention, Message
 from ..models.channels import MESSAGE_MAX_LENGTH
 from ..permissions import (
@@ -68,7 +68,7 @@ def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
         if layer is None:
             return
         try:
-            async_to_sync(layer.group_send)(group, event)
+            layer_group_send(layer, group, event)
         except Exception as error:
             logger.warning("Broadcast to %s lost: %r", group, error)
 
@@ -276,7 +276,9 @@ def message_post(
     if not isinstance(client_id, str) or (client_id and not CLIENT_ID_PATTERN.match(client_id)):
         raise ChannelError("invalid", _("The message identifier is not valid."))
     try:
-        return _message_save(author=author, channel_id=channel.pk, body=body, client_id=client_id)
+        message, created = _message_save(
+            author=author, channel_id=channel.pk, body=body, client_id=client_id
+        )
     except _AlreadySaved as resent:
         return Message.objects.select_related("author").get(pk=resent.message_id), False
     except IntegrityError:
@@ -292,6 +294,30 @@ def message_post(
         if existing is None:
             raise
         return existing, False
+    # After the commit and its broadcast: the author's read mark is not what the channel's
+    # readers wait for.
+    _author_read_up_to(message, membership_id=message.channel.membership_id)
+    return message, created
+
+
+def _author_read_up_to(message: Message, *, membership_id: int | None) -> None:
+    # Done outside the lock, so two posts of the same author may get here in either order:
+    # the mark only moves forward.
+    try:
+        if membership_id is None:  # posting in an open channel joins it
+            membership, joined = ChannelMembership.objects.get_or_create(
+                channel_id=message.channel_id,
+                member_id=message.author_id,
+                defaults={"last_read_seq": message.seq},
+            )
+            if joined:
+                return
+            membership_id = membership.pk
+        ChannelMembership.objects.filter(pk=membership_id, last_read_seq__lt=message.seq).update(
+            last_read_seq=message.seq
+        )
+    except DatabaseError:  # the message is saved and broadcast: do not report it as failed
+        logger.warning("Read mark of message %s not saved", message.pk, exc_info=True)
 
 
 class _AlreadySaved(Exception):  # noqa: N818 (not an error: a resend)
@@ -337,14 +363,6 @@ def _message_save(
         exclude=["channel", "author"], validate_unique=False, validate_constraints=False
     )
     message.save()
-    if channel.membership_id:
-        ChannelMembership.objects.filter(pk=channel.membership_id).update(
-            last_read_seq=channel.last_seq
-        )
-    else:  # posting in an open channel joins it
-        ChannelMembership.objects.update_or_create(
-            channel=channel, member=author, defaults={"last_read_seq": channel.last_seq}
-        )
     mentioned = _mentioned_members(channel, body, author) if "@" in body else []
     if mentioned:
         Mention.objects.bulk_create(Mention(message=message, member=m) for m in mentioned)

@@ -248,6 +248,76 @@ async def test_a_lost_broadcast_is_filled_in_from_the_database_before_the_next(w
         await bruno.disconnect()
 
 
+@database_sync_to_async
+def saved_without_broadcast(channel, author, bodies) -> list[dict]:
+    """Messages saved as posting saves them, whose broadcasts the test sends itself."""
+    for seq, body in enumerate(bodies, start=1):
+        Message.objects.create(channel=channel, seq=seq, author=author, body=body)
+    Channel.objects.filter(pk=channel.pk).update(last_seq=len(bodies))
+    return [message_payload(m) for m in Message.objects.filter(channel=channel).order_by("seq")]
+
+
+async def broadcast(channel, payload) -> None:
+    await get_channel_layer().group_send(
+        channel.group_name, {"type": "chat.message", "message": payload}
+    )
+
+
+async def test_broadcasts_that_cross_on_the_way_are_sent_in_order_without_a_database_read(
+    world, settings, monkeypatch
+):
+    """Two server processes may publish messages 1 and 2 in either order."""
+    settings.NETWORK_GAP_WAIT_SECONDS = 30  # the reorder must not wait for the timer
+    bruno = await open_socket(world["cookies"]["bruno"])
+    try:
+        await subscribe(bruno, world["topic"])
+        reads = []
+        read_after = consumers.ChannelConsumer._payloads_after
+        monkeypatch.setattr(
+            consumers.ChannelConsumer,
+            "_payloads_after",
+            lambda self, *args: reads.append(args) or read_after(self, *args),
+        )
+        first, second, third = await saved_without_broadcast(
+            world["topic"], world["alice"], ["Un", "Deux", "Trois"]
+        )
+
+        for payload in (third, second, first):
+            await broadcast(world["topic"], payload)
+        frames = [await receive(bruno) for _ in range(3)]
+
+        assert seqs(frames) == [1, 2, 3]
+        assert [f["message"]["body"] for f in frames] == ["Un", "Deux", "Trois"]
+        assert reads == []
+        assert await bruno.receive_nothing(timeout=0.3)
+    finally:
+        await bruno.disconnect()
+
+
+async def test_a_broadcast_that_never_comes_is_read_from_the_database_after_a_short_wait(
+    world, settings
+):
+    settings.NETWORK_GAP_WAIT_SECONDS = 0.3
+    bruno = await open_socket(world["cookies"]["bruno"])
+    try:
+        await subscribe(bruno, world["topic"])
+        first, second = await saved_without_broadcast(
+            world["topic"], world["alice"], ["Perdu", "Arrivé"]
+        )
+
+        await broadcast(world["topic"], second)
+        assert await bruno.receive_nothing(timeout=0.1)  # waiting for message 1
+        frames = [await receive(bruno), await receive(bruno)]
+        await broadcast(world["topic"], first)  # too late: already sent
+
+        assert seqs(frames) == [1, 2]
+        assert [f["message"]["body"] for f in frames] == ["Perdu", "Arrivé"]
+        assert await bruno.receive_nothing(timeout=0.5)
+        await assert_still_open(bruno)
+    finally:
+        await bruno.disconnect()
+
+
 async def test_the_periodic_check_sends_a_lost_last_message(world, settings):
     settings.NETWORK_RESYNC_SECONDS = 0.2
     bruno = await open_socket(world["cookies"]["bruno"])
