@@ -167,14 +167,18 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         )
         self.layer_down = False
         self.layer_retry_delay = LAYER_RETRY_FIRST
-        self.own_events: asyncio.Queue[dict] = asyncio.Queue()  # the gap timers'
+        # The timers' events (the periodic check, the end of a wait for a missing broadcast):
+        # one queue, as each source of await_many_dispatch costs every event a little.
+        self.own_events: asyncio.Queue[dict] = asyncio.Queue()
+        self.resync_timer: asyncio.TimerHandle | None = None
+        self._schedule_resync()
         try:
             with contextlib.suppress(StopConsumer):
                 await await_many_dispatch(
-                    [receive, self._layer_receive, self._resync_timer, self.own_events.get],
-                    self.dispatch,
+                    [receive, self._layer_receive, self.own_events.get], self.dispatch
                 )
         finally:
+            self.resync_timer.cancel()
             for subscription in self.subscriptions.values():
                 subscription.stop_waiting()
 
@@ -216,12 +220,15 @@ class ChannelConsumer(AsyncWebsocketConsumer):
                 await asyncio.sleep(self.layer_retry_delay)
                 self.layer_retry_delay = min(self.layer_retry_delay * 2, LAYER_RETRY_LAST)
 
-    async def _resync_timer(self) -> dict:
+    def _schedule_resync(self) -> None:
         # Spread over a quarter of the period either way: sockets that connected together
         # (after a server restart) do not all query the database in the same second.
         period = getattr(settings, "NETWORK_RESYNC_SECONDS", RESYNC_SECONDS)
-        await asyncio.sleep(period * random.uniform(0.75, 1.25))  # noqa: S311 (not a secret)
-        return {"type": "subscriptions.resync"}
+        self.resync_timer = asyncio.get_running_loop().call_later(
+            period * random.uniform(0.75, 1.25),  # noqa: S311 (not a secret)
+            self.own_events.put_nowait,
+            {"type": "resync.due"},
+        )
 
     # --- Connection ----------------------------------------------------------------------------
 
@@ -421,7 +428,8 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         if payload["seq"] == subscription.delivered + 1:
             await self._send_json({"type": "message", "message": payload})
             subscription.delivered = payload["seq"]
-            await self._send_early(subscription)
+            if subscription.early:
+                await self._send_early(subscription)
         elif len(subscription.early) < EARLY_MAX:
             # Ahead of a message not received yet: hold it until that one comes, or until
             # the wait is over and what is missing is read from the database.
@@ -481,6 +489,10 @@ class ChannelConsumer(AsyncWebsocketConsumer):
             await self._send_json({"type": "archived", "channel": event["channel"]})
 
     async def layer_recovered(self, event: dict) -> None:
+        await self.subscriptions_resync(event)
+
+    async def resync_due(self, event: dict) -> None:
+        self._schedule_resync()
         await self.subscriptions_resync(event)
 
     async def subscriptions_resync(self, event: dict) -> None:
