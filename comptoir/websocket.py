@@ -32,7 +32,7 @@ class SessionForReading:
 class ApprovedMembersOnly:
     """Refuses the WebSocket handshake of anonymous, pending or refused accounts.
 
-    Sits inside AuthMiddlewareStack, so ``scope["user"]`` is resolved; consumers still check
+    Sits inside AuthMiddleware, so ``scope["user"]`` is resolved; consumers still check
     each channel's own permission.
     """
 
