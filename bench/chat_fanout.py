@@ -21,7 +21,8 @@ For each configuration, two parts, each with its own server process:
   yet delivered ``--drain`` seconds after the last was sent.
 - the application: ``comptoir.asgi`` (settings bench/fanout_settings.py: the embedded default's
   with the posting limits lifted, DJANGO_DEBUG=0); the listeners are approved members with a
-  session cookie, subscribed to a topic channel; posters (other members, a socket each) send
+  session cookie, subscribed to a topic channel; posters (other members, a socket each,
+  subscribed to the channel too, as the channel's page is before its member writes) send
   ``post`` frames, so each message is saved with its number, then broadcast, as in use.
 
 The listeners run in another process (bench/fanout_clients.py, the ``websockets`` package).
@@ -321,7 +322,8 @@ class Listeners:
 class Poster:
     """A member's socket that posts and collects the answers (``posted`` or ``error``)."""
 
-    def __init__(self, url: str, origin: str, cookie: str, deflate: bool) -> None:
+    def __init__(self, url: str, origin: str, cookie: str, deflate: bool, channel: int) -> None:
+        self.channel = channel
         self.options = {
             "origin": origin,
             "additional_headers": {"Cookie": cookie},
@@ -338,6 +340,10 @@ class Poster:
         server closes the sockets whose pings go unanswered)."""
         if self.task is None or self.task.done():
             self.ws = await connect(self.url, **self.options)
+            # As the channel's page does before its member writes (static/js/channels.js).
+            await self.ws.send(json.dumps({"action": "subscribe", "channel": self.channel}))
+            while json.loads(await self.ws.recv()).get("type") != "subscribed":
+                pass
             self.task = asyncio.create_task(self.listen())
 
     async def listen(self) -> None:
@@ -428,7 +434,9 @@ async def run_part(args, fixture: dict, state: dict, server_name: str, layer: st
     floor_layer = None
     if part == "app":
         deflate = args.client_deflate == "on"
-        posters = [Poster(url, origin, c, deflate) for c in fixture["poster_cookies"]]
+        posters = [
+            Poster(url, origin, c, deflate, fixture["channel"]) for c in fixture["poster_cookies"]
+        ]
     else:
         config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
         floor_layer = import_string(settings.CHANNEL_LAYER_BACKENDS[layer])(**config)

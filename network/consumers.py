@@ -361,7 +361,11 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         client_id = _text(content, "client_id")
         if not client_id:
             raise ChannelError("invalid", _("The message identifier is not valid."))
-        posted = await self._post(channel_id, body, client_id)
+        # The channel as this socket read it when subscribing, if it did: the service may
+        # then save the message in one statement (it checks what may have changed since).
+        subscription = self.subscriptions.get(channel_id)
+        channel = subscription.channel if subscription is not None else Channel(pk=channel_id)
+        posted = await self._post(channel, body, client_id)
         await self._reply({"type": "posted", "channel": channel_id, **posted}, ref)
 
     async def action_edit(self, content: dict, ref: Any) -> None:
@@ -636,11 +640,11 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         return member, {pk: (last, archived is not None) for pk, last, archived in rows}
 
     @database_sync_to_async
-    def _post(self, channel_id: int, body: str, client_id: str) -> dict:
-        # The service reads the channel and checks the author under its lock: reading it
-        # here first would only cost the busiest path two more queries.
+    def _post(self, channel: Channel, body: str, client_id: str) -> dict:
+        # The service decides on the channel as it is in the database: reading it here
+        # first would only cost the busiest path more queries.
         message, created = message_post(
-            author=self.member, channel=Channel(pk=channel_id), body=body, client_id=client_id
+            author=self.member, channel=channel, body=body, client_id=client_id
         )
         return {"client_id": client_id, "id": message.pk, "seq": message.seq, "created": created}
 

@@ -569,3 +569,142 @@ def test_posting_costs_the_same_few_queries_however_long_the_channel(
     assert (message.seq, created) == (31, True)
     assert (again.pk, created_again) == (message.pk, False)
     assert ChannelMembership.objects.get(channel=private, member=alice).last_read_seq == 31
+
+
+# --- Posting in one statement (PostgreSQL) -----------------------------------------------------
+# A socket reads its channel when it subscribes, and posts into it later: on PostgreSQL, outside
+# a transaction, the message is then numbered and saved in one statement, which checks again
+# what may have changed since the channel was read.
+
+
+def as_read_by(member, channel: Channel) -> Channel:
+    from network.selectors.channels import channel_get_for_member
+
+    return channel_get_for_member(member, channel.pk)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_post_into_a_channel_read_beforehand_is_one_statement(
+    member_factory, private, layer, django_assert_num_queries
+):
+    alice, bruno = member_factory(), member_factory()
+    channel_members_add(channel=private, members=[alice, bruno])
+    message_post(author=bruno, channel=private, body="Bonjour à tous")
+    channel = as_read_by(alice, private)
+
+    with django_assert_num_queries(1):  # number, save, and the author's read mark
+        message, created = message_post(
+            author=alice, channel=channel, body="Je livre jeudi", client_id="a1"
+        )
+
+    assert (message.seq, created) == (2, True)
+    stored = Message.objects.get(pk=message.pk)
+    assert (stored.seq, stored.body, stored.author, stored.client_id) == (
+        2,
+        "Je livre jeudi",
+        alice,
+        "a1",
+    )
+    assert stored.created_at == message.created_at
+    assert ChannelMembership.objects.get(channel=private, member=alice).last_read_seq == 2
+    private.refresh_from_db()
+    assert (private.last_seq, private.last_message_at) == (2, message.created_at)
+    assert [(e["type"], e["message"]["seq"], e["message"]["body"]) for _g, e in layer.sent][-1] == (
+        "chat.message",
+        2,
+        "Je livre jeudi",
+    )
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_channel_archived_since_it_was_read_takes_no_post_and_no_number(
+    member_factory, topic, layer
+):
+    manager, staff = member_factory(role=Role.MANAGER), member_factory(role=Role.STAFF)
+    message_post(author=manager, channel=topic, body="Avant")
+    channel = as_read_by(manager, topic)
+    channel_archive(actor=staff, channel=topic)
+
+    error = error_of(message_post, author=manager, channel=channel, body="Après")
+
+    assert error.code == "archived"
+    topic.refresh_from_db()
+    assert topic.last_seq == 1
+    assert list(Message.objects.filter(channel=topic).values_list("body", flat=True)) == ["Avant"]
+    assert [e["message"]["body"] for _g, e in layer.sent if e["type"] == "chat.message"] == [
+        "Avant"
+    ]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_member_removed_since_the_channel_was_read_can_no_longer_post(
+    member_factory, private, layer
+):
+    alice = member_factory()
+    channel_members_add(channel=private, members=[alice])
+    channel = as_read_by(alice, private)
+    ChannelMembership.objects.filter(channel=private, member=alice).delete()
+
+    error = error_of(message_post, author=alice, channel=channel, body="Toujours là ?")
+
+    assert error.code == "not_found"
+    private.refresh_from_db()
+    assert private.last_seq == 0
+    assert not Message.objects.filter(channel=private).exists()
+    assert layer.sent == []
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_resends_and_the_posting_limit_hold_in_one_statement(
+    member_factory, topic, layer, settings
+):
+    settings.NETWORK_POST_RATE_LIMIT = (2, 60)
+    author = member_factory(role=Role.MANAGER)
+    channel = as_read_by(author, topic)
+
+    first, created = message_post(author=author, channel=channel, body="Un", client_id="c1")
+    again, created_again = message_post(author=author, channel=channel, body="Un", client_id="c1")
+    message_post(author=author, channel=channel, body="Deux", client_id="c2")
+    error = error_of(message_post, author=author, channel=channel, body="Trois", client_id="c3")
+
+    assert (first.seq, created) == (1, True)
+    assert (again.pk, created_again) == (first.pk, False)
+    assert error.code == "rate_limited"
+    topic.refresh_from_db()
+    assert topic.last_seq == 2
+    assert list(Message.objects.filter(channel=topic).values_list("seq", "body")) == [
+        (1, "Un"),
+        (2, "Deux"),
+    ]
+    assert len([e for _g, e in layer.sent if e["type"] == "chat.message"]) == 2
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_first_post_in_one_statement_joins_the_open_channel(member_factory, topic):
+    writer = member_factory(role=Role.PROFESSIONAL)
+    channel = as_read_by(writer, topic)
+
+    message, _created = message_post(author=writer, channel=channel, body="Bonjour")
+    message_post(author=writer, channel=channel, body="Me revoilà")
+
+    membership = ChannelMembership.objects.get(channel=topic, member=writer)
+    assert (message.seq, membership.last_read_seq) == (1, 2)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_post_that_mentions_someone_saves_the_mention_with_it(member_factory, topic):
+    from network.models import Mention
+
+    author = member_factory(role=Role.MANAGER)
+    named = member_factory(role=Role.SUPPLIER, first_name="Bérénice", last_name="Roux")
+    channel = as_read_by(author, topic)
+
+    message, _created = message_post(author=author, channel=channel, body="@Bérénice Roux merci")
+
+    assert list(Mention.objects.values_list("message", "member")) == [(message.pk, named.pk)]
