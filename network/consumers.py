@@ -20,7 +20,6 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,20 +166,44 @@ class ChannelConsumer(AsyncWebsocketConsumer):
         )
         self.layer_down = False
         self.layer_retry_delay = LAYER_RETRY_FIRST
-        # The timers' events (the periodic check, the end of a wait for a missing broadcast):
-        # one queue, as each source of await_many_dispatch costs every event a little.
+        # The timers' events (the periodic check, the end of a wait for a missing broadcast).
         self.own_events: asyncio.Queue[dict] = asyncio.Queue()
         self.resync_timer: asyncio.TimerHandle | None = None
         self._schedule_resync()
         try:
             with contextlib.suppress(StopConsumer):
-                await await_many_dispatch(
-                    [receive, self._layer_receive, self.own_events.get], self.dispatch
-                )
+                await self._dispatch_from([receive, self._layer_receive, self.own_events.get])
         finally:
             self.resync_timer.cancel()
             for subscription in self.subscriptions.values():
                 subscription.stop_waiting()
+
+    async def _dispatch_from(self, sources: list[Any]) -> None:
+        """Handle the events of every source, one at a time, until a handler stops the
+        consumer (StopConsumer) or fails.
+
+        What channels' await_many_dispatch does, without its cost per event (a new task, and
+        a wait on every source's task): about 14 microseconds, measured, where a broadcast to
+        200 sockets at 50 messages a second is 10,000 events a second (bench/chat_fanout.py).
+        Here each source has a task of its own that takes its next event only once the last
+        one is handled, as there; a lock keeps handlers from running side by side."""
+        handling = asyncio.Lock()
+
+        async def take_from(source: Any) -> None:
+            while True:
+                event = await source()
+                async with handling:
+                    await self.dispatch(event)
+
+        takers = [asyncio.create_task(take_from(source)) for source in sources]
+        try:
+            done, _pending = await asyncio.wait(takers, return_when=asyncio.FIRST_EXCEPTION)
+            for taker in done:
+                taker.result()  # StopConsumer, or the failure of a handler
+        finally:
+            for taker in takers:
+                taker.cancel()
+            await asyncio.gather(*takers, return_exceptions=True)
 
     async def dispatch(self, message: dict) -> None:
         # channels 4.3 awaits aclose_old_connections() before every handler: a thread handoff
