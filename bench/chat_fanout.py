@@ -342,8 +342,9 @@ class Poster:
             self.ws = await connect(self.url, **self.options)
             # As the channel's page does before its member writes (static/js/channels.js).
             await self.ws.send(json.dumps({"action": "subscribe", "channel": self.channel}))
-            while json.loads(await self.ws.recv()).get("type") != "subscribed":
-                pass
+            while (answer := json.loads(await self.ws.recv()))["type"] != "subscribed":
+                if answer["type"] == "error":
+                    raise SystemExit(f"A poster could not subscribe: {answer['message']}")
             self.task = asyncio.create_task(self.listen())
 
     async def listen(self) -> None:
