@@ -33,6 +33,21 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _consumers_database_thread_let_go(django_db_setup):
+    """channels' test communicator turns off the connection cleanup of database_sync_to_async
+    while it sends and receives (channels/testing/application.py), so the thread that runs the
+    consumers' queries keeps its connection to the end of the run, and the test database could
+    not be dropped ("being accessed by other users"). Closed there before the drop."""
+    yield
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    asyncio.run(sync_to_async(connections.close_all)())  # in that same thread
+
+
 @pytest.fixture(autouse=True)
 def _fresh_directory_cache():
     """Cached counts, labels and footer links never leak from one test's data into another's."""
