@@ -283,13 +283,14 @@ def message_post(
         raise ChannelError("invalid", _("The message identifier is not valid."))
     if _may_post_in_one_statement(author, channel, body):
         try:
-            message = _message_save_in_one_statement(
+            saved = _message_save_in_one_statement(
                 author=author, channel=channel, body=body, client_id=client_id
             )
         except IntegrityError:  # a resend that raced: the lookup below finds it
-            message = None
-        if message is not None:
-            if not message.author_read_up_to:  # posting in an open channel joins it
+            saved = None
+        if saved is not None:
+            message, read_mark_moved = saved
+            if not read_mark_moved:  # no membership yet: posting in an open channel joins it
                 _author_read_up_to(message, membership_id=None)
             return message, True
         # Refused, or the channel has changed since it was read: decide on it as it is now.
@@ -372,14 +373,7 @@ def _message_save(
             "rate_limited",
             _("You are sending messages too quickly: wait a minute before the next one."),
         )
-    message = Message(
-        channel=channel, seq=channel.last_seq, author=author, body=body, client_id=client_id
-    )
-    # The number is unique by the lock; a resend was looked for under it, and one that raced
-    # is caught by the constraint (message_post).
-    message.full_clean(
-        exclude=["channel", "author"], validate_unique=False, validate_constraints=False
-    )
+    message = _message_checked(channel, channel.last_seq, author, body, client_id)
     message.save()
     mentioned = _mentioned_members(channel, body, author) if "@" in body else []
     if mentioned:
@@ -392,6 +386,19 @@ def _message_save(
 
         transaction.on_commit(lambda: send_mention_mails.enqueue(message_id=message.pk))
     return message, True
+
+
+def _message_checked(
+    channel: Channel, seq: int, author: Member, body: str, client_id: str
+) -> Message:
+    """A new message, its fields validated. Its number is unique by the channel's lock; a
+    resend was looked for under it, and one that raced is caught by the constraint
+    (message_post)."""
+    message = Message(channel=channel, seq=seq, author=author, body=body, client_id=client_id)
+    message.full_clean(
+        exclude=["channel", "author"], validate_unique=False, validate_constraints=False
+    )
+    return message
 
 
 def _may_post_in_one_statement(author: Member, channel: Channel, body: str) -> bool:
@@ -409,13 +416,13 @@ def _may_post_in_one_statement(author: Member, channel: Channel, body: str) -> b
 
 def _message_save_in_one_statement(
     *, author: Member, channel: Channel, body: str, client_id: str
-) -> Message | None:
+) -> tuple[Message, bool] | None:
     """Number and save the message in a single PostgreSQL statement, or return None (nothing
     written, no number taken) if the channel is no longer as it was when the decision to let
     the author post was made: archived since, the membership the decision relied on gone, a
     message already saved with this ``client_id``, or the posting limit reached. The same
-    statement moves the author's read mark to their message, if they have a membership
-    (``author_read_up_to`` on the message says whether it did).
+    statement moves the author's read mark to their message if they have a membership: the
+    message comes back with whether it did.
 
     The channel object may have been read a while ago (a socket reads it when it subscribes),
     so the statement checks again, under the row lock its UPDATE takes, the facts that
@@ -423,10 +430,7 @@ def _message_save_in_one_statement(
     Numbering and saving are one statement, hence one transaction: no gap, and one round trip
     to the database before the broadcast instead of four (bench/chat_fanout.py)."""
     count, seconds = getattr(settings, "NETWORK_POST_RATE_LIMIT", POST_RATE_LIMIT)
-    message = Message(channel=channel, seq=1, author=author, body=body, client_id=client_id)
-    message.full_clean(
-        exclude=["channel", "author"], validate_unique=False, validate_constraints=False
-    )
+    message = _message_checked(channel, 1, author, body, client_id)  # numbered by the SQL
     quote = connection.ops.quote_name
     channels, memberships, messages = (
         quote(model._meta.db_table) for model in (Channel, ChannelMembership, Message)
@@ -492,13 +496,13 @@ def _message_save_in_one_statement(
         row = cursor.fetchone()
     if row is None:
         return None
-    message.pk, message.seq, message.author_read_up_to = row
+    message.pk, message.seq, read_mark_moved = row
     message._state.adding, message._state.db = False, connection.alias
     # Not in a transaction: the broadcast leaves now, the message being saved.
     broadcast_on_commit(
         channel.group_name, {"type": "chat.message", "message": message_payload(message)}
     )
-    return message
+    return message, read_mark_moved
 
 
 def _channel_numbered(
